@@ -1,0 +1,208 @@
+"""The engine: one object holding the pipeline, the profile and the ranker.
+
+`Engine.score` is the single scoring function: `suggest()` (one note) and `suggest_many()` (the
+batch path) both call it, so a note gets the same answer whichever way it comes in.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy
+
+from .errors import InputError, ModelError
+from .extraction import Finding, build_nlp, findings_from_doc
+from .facts import ProcedureFacts, derive_facts
+from .features import FeatureSchema, rule_concepts
+from .model_store import StoredModel, load_model
+from .profile import CodeProfile, load_profile
+from .results import CodeScore, Evidence, Suggestion
+
+OUT_OF_PROFILE = "OUT"
+MAX_NOTE_CHARS = 1_000_000  # a long op note is ~30,000 characters; larger inputs are exports gone wrong
+_FACT_FOR_FEATURE = {"chest": "chest", "abdomen": "abdomen", "neck": "neck", "anastomosis": "anastomosis",
+                     "conduit": "conduit", "extent": "extent"}
+
+
+def check_note_text(text: object) -> str:
+    """Validate one note's text; the error says what is wrong, never what the text is."""
+    if not isinstance(text, str):
+        raise InputError(f"not_text: expected a string, got {type(text).__name__}")
+    if "\x00" in text:
+        raise InputError("binary: the note contains NUL bytes; export it as plain text")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InputError(f"too_large: {len(text)} characters, the limit is {MAX_NOTE_CHARS}; split or check the export")
+    if not text.strip():
+        raise InputError("empty: the note has no text")
+    return text
+
+
+class Engine:
+    """Extraction + facts + ranking for the code profile.
+
+    Parameters are thresholds for the review flag: `low_confidence` (top score below it),
+    `close_margin` (top two scores closer than it).
+    """
+
+    def __init__(
+        self,
+        *,
+        model_dir: str | Path | None = None,
+        low_confidence: float = 0.6,
+        close_margin: float = 0.15,
+        nlp=None,
+        profile: CodeProfile | None = None,
+        model: StoredModel | None = None,
+    ):
+        self.low_confidence = low_confidence
+        self.close_margin = close_margin
+        self.profile = profile or load_profile()
+        self.schema = FeatureSchema(self.profile, rule_concepts())
+        stored = model or load_model(model_dir)
+        if stored.meta.get("feature_digest") != self.schema.digest:
+            raise ModelError(
+                "the model was trained with other rules or another profile than this installation has; "
+                "run `opnote-cpt train` to retrain it"
+            )
+        self.estimator = stored.estimator
+        self.meta = stored.meta
+        self.classes = [str(c) for c in self.estimator.classes_]
+        self.nlp = nlp or build_nlp()
+        self._lock = threading.Lock()  # spaCy's vocabulary grows as new words arrive; one writer at a time
+
+    # -- extraction ---------------------------------------------------------------------------
+    def extract(self, text: str) -> list[Finding]:
+        check_note_text(text)
+        with self._lock:
+            doc = self.nlp(text)
+            return findings_from_doc(doc)
+
+    # -- scoring ------------------------------------------------------------------------------
+    def score(self, findings: list[Finding], *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
+        facts = derive_facts(findings)
+        x = self.schema.vector(facts)
+        proba = self.estimator.predict_proba(x[numpy.newaxis, :])[0]
+        by_class = dict(zip(self.classes, (float(p) for p in proba)))
+        p_out = by_class.pop(OUT_OF_PROFILE, 0.0)
+        ranked = sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))
+        out_of_profile = p_out > ranked[0][1]
+        reasons: list[str] = []
+        neighbours: tuple[str, ...] = ()
+        if out_of_profile:
+            neighbours = self._neighbours(facts)
+            if p_out >= self.low_confidence:
+                return Suggestion(id=note_id, out_of_profile=True, neighbours=neighbours)
+            reasons.append(f"not clearly out of profile (score {p_out:.2f}); closest codes listed")
+        codes = tuple(
+            CodeScore(code, p, rank, self._evidence(facts, code))
+            for rank, (code, p) in enumerate(ranked[:top_k], start=1)
+        )
+        reasons += self._review_reasons(facts, codes) if not out_of_profile else []
+        addons = () if out_of_profile else self._addons(facts)
+        return Suggestion(
+            id=note_id, codes=codes, addons=addons, out_of_profile=out_of_profile,
+            needs_review=bool(reasons), review_reasons=tuple(reasons), neighbours=neighbours,
+        )
+
+    def _evidence(self, facts: ProcedureFacts, code: str) -> tuple[Evidence, ...]:
+        features = self.profile.get(code).features
+        chosen: dict[tuple[int, int], Finding] = {}
+        for f in facts.evidence("esophagectomy")[:2]:
+            chosen[(f.start, f.end)] = f
+        for feature, wanted in features.items():
+            if wanted in ("any", "none"):
+                continue
+            for f in facts.evidence(_FACT_FOR_FEATURE[feature])[:3]:
+                chosen[(f.start, f.end)] = f
+        for name in ("robotic", "converted", "diversion"):
+            for f in facts.evidence(name)[:2]:
+                chosen[(f.start, f.end)] = f
+        return tuple(Evidence.from_finding(f) for _, f in sorted(chosen.items()))
+
+    def _addons(self, facts: ProcedureFacts) -> tuple[CodeScore, ...]:
+        out = []
+        for addon in self.profile.addons:
+            if facts.flag(addon.requires):
+                evidence = tuple(Evidence.from_finding(f) for f in facts.evidence(addon.requires)[:3])
+                out.append(CodeScore(addon.code, 1.0, len(out) + 1, evidence))
+        return tuple(out)
+
+    def _neighbours(self, facts: ProcedureFacts) -> tuple[str, ...]:
+        concepts = set(facts.value("other_procedures").split(","))
+        if facts.flag("feeding_jejunostomy"):
+            concepts.add("feeding_jejunostomy")
+        return tuple(n.code for n in self.profile.neighbours if concepts.intersection(n.concepts))
+
+    def _review_reasons(self, facts: ProcedureFacts, codes: tuple[CodeScore, ...]) -> list[str]:
+        reasons = []
+        top = codes[0]
+        if top.score < self.low_confidence:
+            reasons.append(f"low confidence: top score {top.score:.2f}")
+        if len(codes) > 1 and top.score - codes[1].score < self.close_margin:
+            reasons.append(f"close call: {top.code} {top.score:.2f} vs {codes[1].code} {codes[1].score:.2f}")
+        if facts.flag("hybrid"):
+            reasons.append(
+                f"hybrid approach (chest {facts.value('chest')}, abdomen {facts.value('abdomen')}): "
+                "no exact minimally invasive code; open code suggested"
+            )
+        if facts.flag("converted"):
+            reasons.append("converted to open: the open code is suggested")
+        features = self.profile.get(top.code).features
+        if features["anastomosis"] not in ("any", "none") and facts.value("anastomosis") == "unknown":
+            reasons.append("anastomosis site not stated")
+        if features["conduit"] not in ("any", "none") and facts.value("conduit") == "unknown":
+            reasons.append("conduit not stated")
+        if facts.value("chest") == "unknown" and facts.value("abdomen") == "unknown":
+            reasons.append("surgical approach not stated")
+        return reasons
+
+    # -- public entry points ------------------------------------------------------------------
+    def suggest(self, text: str, *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
+        try:
+            findings = self.extract(text)
+        except InputError as exc:
+            return Suggestion.failed(note_id, str(exc))
+        return self.score(findings, note_id=note_id, top_k=top_k)
+
+    def suggest_many(
+        self, records: Iterable[tuple[str, object]], *, top_k: int = 5, batch_size: int = 64
+    ) -> Iterator[Suggestion]:
+        """Suggestions for (id, text) pairs, in input order; bad notes become error rows."""
+        batch: list[tuple[str, object]] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                yield from self._suggest_batch(batch, top_k)
+                batch = []
+        if batch:
+            yield from self._suggest_batch(batch, top_k)
+
+    def _suggest_batch(self, batch: list[tuple[str, object]], top_k: int) -> list[Suggestion]:
+        results: list[Suggestion | None] = [None] * len(batch)
+        good: list[int] = []
+        for i, (note_id, text) in enumerate(batch):
+            try:
+                check_note_text(text)
+                good.append(i)
+            except InputError as exc:
+                results[i] = Suggestion.failed(note_id, str(exc))
+        with self._lock:
+            docs = list(self.nlp.pipe(batch[i][1] for i in good))
+        for i, doc in zip(good, docs):
+            results[i] = self.score(findings_from_doc(doc), note_id=batch[i][0], top_k=top_k)
+        return results  # type: ignore[return-value]
+
+
+_default: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def default_engine() -> Engine:
+    """The shared engine with the shipped model, built on first use (not at import)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Engine()
+    return _default

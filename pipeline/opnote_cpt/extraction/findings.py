@@ -1,0 +1,98 @@
+"""Plain-data findings from a processed Doc."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+
+from spacy.tokens import Doc
+
+from .nlp import FINDINGS_GROUP
+
+# Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
+# blank line after their text: dictated notes often go on with the narrative without a header.
+SHORT_SECTIONS = frozenset({"diagnosis", "indications", "procedure", "planned_procedure", "administrative"})
+_BLANK_LINE = re.compile(r"\S[^\n]*\n[ \t]*\n")
+
+# Approach concepts that a "converted to open" in the same sentence applies to.
+MINIMALLY_INVASIVE = frozenset({"laparoscopic", "thoracoscopic", "robotic", "minimally_invasive"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule match: what it is, where it is (character offsets), and its context."""
+
+    label: str
+    concept: str
+    text: str
+    start: int
+    end: int
+    section: str | None
+    negated: bool
+    historical: bool
+    hypothetical: bool
+    converted: bool
+    sentence: int  # index of the sentence in the note, for grouping findings
+
+    @property
+    def asserted(self) -> bool:
+        """True when the finding describes something done in this operation."""
+        return not (self.negated or self.historical or self.hypothetical)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def findings_from_doc(doc: Doc) -> list[Finding]:
+    spans = list(doc.spans.get(FINDINGS_GROUP, ()))
+    if not spans:
+        return []
+    section_starts, section_names, section_ends = _section_bounds(doc)
+    sent_starts = [s.start for s in doc.sents]
+    found = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        section = None
+        k = bisect_right(section_starts, span.start_char) - 1
+        if k >= 0 and span.start_char < section_ends[k]:
+            section = section_names[k]
+        found.append(
+            dict(
+                label=span.label_,
+                concept=span._.target_rule.metadata["concept"],
+                text=span.text,
+                start=span.start_char,
+                end=span.end_char,
+                section=section,
+                negated=bool(span._.is_negated),
+                historical=bool(span._.is_historical),
+                hypothetical=bool(span._.is_hypothetical),
+                sentence=bisect_right(sent_starts, span.start) - 1,
+            )
+        )
+    converted_sentences = {
+        f["sentence"] for f in found
+        if f["label"] == "CONVERSION" and not (f["negated"] or f["historical"] or f["hypothetical"])
+    }
+    return [
+        Finding(**f, converted=f["label"] == "APPROACH" and f["concept"] in MINIMALLY_INVASIVE
+                and f["sentence"] in converted_sentences)
+        for f in found
+    ]
+
+
+def _section_bounds(doc: Doc) -> tuple[list[int], list[str | None], list[int]]:
+    """Character start, category and end of each section (short sections end at a blank line)."""
+    starts, names, ends = [], [], []
+    text = doc.text
+    for section in doc._.sections:
+        start = doc[section.title_start].idx if section.title_start < len(doc) else len(text)
+        end = doc[section.body_end - 1].idx + len(doc[section.body_end - 1]) if section.body_end > 0 else 0
+        if section.category in SHORT_SECTIONS and section.body_start < len(doc):
+            body = doc[section.body_start].idx
+            blank = _BLANK_LINE.search(text, body, end)
+            if blank:
+                end = blank.end()
+        starts.append(start)
+        names.append(section.category)
+        ends.append(end)
+    return starts, names, ends

@@ -1,0 +1,122 @@
+"""Facts -> a fixed-length feature vector. Kept outside the saved estimator: the model file holds
+only a scikit-learn classifier, and its metadata pins the feature names it was trained with."""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import numpy
+
+from .facts import ProcedureFacts
+from .jsonl_rules import bundled_path, read_jsonl_records
+from .profile import FEATURES, CodeProfile
+
+FACT_VALUES = {
+    "esophagectomy": ("yes", "no"),
+    "converted": ("yes", "no"),
+    "robotic": ("yes", "no"),
+    "minimally_invasive": ("yes", "no"),
+    "eponym": ("ivor_lewis", "mckeown", "orringer", "sweet", "none"),
+    "chest": ("thoracoscopic", "thoracotomy", "thoracoabdominal", "none", "unknown"),
+    "abdomen": ("laparoscopic", "laparotomy", "thoracoabdominal", "unknown"),
+    "neck": ("incision", "none"),
+    "anastomosis": ("cervical", "intrathoracic", "none", "unknown"),
+    "diversion": ("yes", "no"),
+    "conduit": ("stomach", "colon", "jejunum", "free_jejunal_graft", "unknown"),
+    "extent": ("total", "partial", "cervical", "unknown"),
+    "hybrid": ("yes", "no"),
+    "pyloric_drainage": ("yes", "no"),
+    "feeding_jejunostomy": ("yes", "no"),
+}
+# How a note's fact value compares with a profile feature value.
+_CONDUIT_GROUP = {"colon": "colon_or_jejunum", "jejunum": "colon_or_jejunum"}
+
+
+def rule_concepts(targets_path: str | Path | None = None) -> list[tuple[str, str]]:
+    path = targets_path or bundled_path("targets.jsonl")
+    pairs = {(r["label"], r["concept"]) for _, r in read_jsonl_records(
+        path, required={"label", "concept"}, optional={"phrase", "pattern"})}
+    return sorted(pairs)
+
+
+def _note_value(facts: ProcedureFacts, feature: str) -> str:
+    value = facts.value(feature)
+    if feature == "conduit":
+        value = _CONDUIT_GROUP.get(value, value)
+        if value == "unknown" and facts.flag("diversion"):
+            value = "none"
+    if feature == "chest" and value == "unknown" and facts.value("abdomen") != "unknown":
+        value = "none"  # an abdominal approach with no chest access named
+    if feature == "abdomen" and value == "unknown" and facts.value("chest") in ("thoracotomy",):
+        value = "none"
+    return value
+
+
+def profile_match(facts: ProcedureFacts, features: dict) -> float:
+    """Share of a code's distinguishing features that the note supports (unknown counts half)."""
+    total, score = 0, 0.0
+    for feature in FEATURES:
+        wanted = features[feature]
+        if wanted == "any":
+            continue
+        total += 1
+        got = _note_value(facts, feature)
+        if got == "unknown":
+            score += 0.5
+        elif got == wanted:
+            score += 1.0
+    return score / total if total else 0.0
+
+
+class FeatureSchema:
+    """The ordered feature names; `vector(facts)` fills them."""
+
+    def __init__(self, profile: CodeProfile, concepts: list[tuple[str, str]]):
+        self.profile = profile
+        self.concepts = concepts
+        names = [f"fact:{k}={v}" for k, values in FACT_VALUES.items() for v in values]
+        for label, concept in concepts:
+            names += [f"n:{label}:{concept}", f"title:{label}:{concept}", f"hedged:{label}:{concept}"]
+        names += [f"other:{c}" for label, c in concepts if label in ("PROCEDURE", "OUTCOME", "RESECTION")]
+        names += [f"match:{c.code}" for c in profile.primary]
+        names += [f"best_match:{c.code}" for c in profile.primary]
+        names += [
+            f"sig:{ch}|{ab}|{an}|{co}"
+            for ch in FACT_VALUES["chest"] for ab in FACT_VALUES["abdomen"]
+            for an in FACT_VALUES["anastomosis"] for co in FACT_VALUES["conduit"]
+        ]
+        self.names = names
+        self.index = {n: i for i, n in enumerate(names)}
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256("\n".join(self.names).encode()).hexdigest()
+
+    def vector(self, facts: ProcedureFacts) -> numpy.ndarray:
+        x = numpy.zeros(len(self.names), dtype=numpy.float64)
+        idx = self.index
+
+        def put(name: str, value: float = 1.0) -> None:
+            i = idx.get(name)
+            if i is not None:
+                x[i] = value
+
+        for name in FACT_VALUES:
+            put(f"fact:{name}={facts.value(name)}")
+        for (label, concept), n in facts.counts.items():
+            put(f"n:{label}:{concept}", math.log1p(n))
+            if label in ("PROCEDURE", "OUTCOME", "RESECTION"):
+                put(f"other:{concept}")
+        for (label, concept) in facts.title_counts:
+            put(f"title:{label}:{concept}")
+        for (label, concept), n in facts.hedged_counts.items():
+            put(f"hedged:{label}:{concept}", math.log1p(n))
+        matches = {c.code: profile_match(facts, c.features) for c in self.profile.primary}
+        best = max(matches.values())
+        for code, m in matches.items():
+            put(f"match:{code}", m)
+            if m == best:
+                put(f"best_match:{code}")
+        put("sig:" + "|".join(facts.value(k) for k in ("chest", "abdomen", "anastomosis", "conduit")))
+        return x
