@@ -18,6 +18,8 @@ from .features import FeatureSchema, rule_concepts
 from .model_store import StoredModel, load_model
 from .profile import CodeProfile, load_profile
 from .results import CodeScore, Evidence, Suggestion
+from .formats import to_plain_text
+from .textprep import prepare
 
 OUT_OF_PROFILE = "OUT"
 MAX_NOTE_CHARS = 1_000_000  # a long op note is ~30,000 characters; larger inputs are exports gone wrong
@@ -73,10 +75,10 @@ class Engine:
 
     # -- extraction ---------------------------------------------------------------------------
     def extract(self, text: str) -> list[Finding]:
-        check_note_text(text)
+        text = to_plain_text(check_note_text(text))
         with self._lock:
-            doc = self.nlp(text)
-            return findings_from_doc(doc)
+            doc = self.nlp(prepare(text))
+        return _with_original_text(findings_from_doc(doc), text)
 
     # -- scoring ------------------------------------------------------------------------------
     def score(self, findings: list[Finding], *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
@@ -181,17 +183,26 @@ class Engine:
     def _suggest_batch(self, batch: list[tuple[str, object]], top_k: int) -> list[Suggestion]:
         results: list[Suggestion | None] = [None] * len(batch)
         good: list[int] = []
+        texts: dict[int, str] = {}
         for i, (note_id, text) in enumerate(batch):
             try:
-                check_note_text(text)
+                texts[i] = to_plain_text(check_note_text(text))
                 good.append(i)
             except InputError as exc:
                 results[i] = Suggestion.failed(note_id, str(exc))
         with self._lock:
-            docs = list(self.nlp.pipe(batch[i][1] for i in good))
+            docs = list(self.nlp.pipe(prepare(texts[i]) for i in good))
         for i, doc in zip(good, docs):
-            results[i] = self.score(findings_from_doc(doc), note_id=batch[i][0], top_k=top_k)
+            findings = _with_original_text(findings_from_doc(doc), texts[i])
+            results[i] = self.score(findings, note_id=batch[i][0], top_k=top_k)
         return results  # type: ignore[return-value]
+
+
+def _with_original_text(findings: list[Finding], text: str) -> list[Finding]:
+    """Evidence quotes the caller's text (prepare() keeps offsets, not characters)."""
+    from dataclasses import replace
+
+    return [f if text[f.start:f.end] == f.text else replace(f, text=text[f.start:f.end]) for f in findings]
 
 
 _default: Engine | None = None

@@ -50,6 +50,11 @@ def is_operative(f: Finding) -> bool:
     return f.asserted and f.section not in NON_OPERATIVE_SECTIONS
 
 
+def _weight(found: list[Finding]) -> tuple[int, int]:
+    """Mentions in the procedure title count first, then all mentions."""
+    return (sum(f.section == "procedure" for f in found), len(found))
+
+
 def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     active = [f for f in findings if is_operative(f)]
     by = {}
@@ -95,7 +100,7 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     thoracoscopic = [f for f in get("APPROACH", "thoracoscopic")]
     if thoracoabdominal:
         put("chest", "thoracoabdominal", thoracoabdominal)
-    elif thoracotomy and (converted_chest or not thoracoscopic or len(thoracotomy) > len(thoracoscopic)):
+    elif thoracotomy and (converted_chest or _weight(thoracotomy) >= _weight(thoracoscopic)):
         put("chest", "thoracotomy", thoracotomy)
     elif thoracoscopic:
         put("chest", "thoracoscopic", thoracoscopic)
@@ -111,7 +116,7 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     laparoscopic = get("APPROACH", "laparoscopic")
     if thoracoabdominal:
         put("abdomen", "thoracoabdominal", thoracoabdominal)
-    elif laparotomy and (converted_abdomen or not laparoscopic or len(laparotomy) > len(laparoscopic)):
+    elif laparotomy and (converted_abdomen or _weight(laparotomy) > _weight(laparoscopic)):
         put("abdomen", "laparotomy", laparotomy)
     elif laparoscopic:
         put("abdomen", "laparoscopic", laparoscopic)
@@ -134,7 +139,7 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     put("neck", "incision" if (neck or cervical) else "none", neck + cervical)
     if diversion and not (cervical or intrathoracic):
         put("anastomosis", "none", diversion)
-    elif cervical and (not intrathoracic or len(cervical) >= len(intrathoracic)):
+    elif cervical and _weight(cervical) >= _weight(intrathoracic):
         put("anastomosis", "cervical", cervical)
     elif intrathoracic:
         put("anastomosis", "intrathoracic", intrathoracic)

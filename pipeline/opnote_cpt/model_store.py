@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,12 +19,7 @@ TRUSTED_TYPES = (
     "builtins.dict",
     "builtins.list",
     "builtins.str",
-    "builtins.tuple",
-    "numpy.dtype",
     "numpy.ndarray",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.str_",
     "sklearn.linear_model._logistic.LogisticRegression",
 )
 
@@ -36,6 +32,32 @@ class StoredModel:
 
 def default_model_dir() -> Path:
     return Path(str(resources.files("opnote_cpt.models")))
+
+
+def model_types(path: str | Path) -> set[str]:
+    """Every type named in a skops file's schema (read as JSON from the zip, nothing executed)."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("__class__"), str) and isinstance(node.get("__module__"), str):
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def rules_digest() -> str:
+    """Digest of the bundled rule and profile files: a model trained on other rules is stale."""
+    h = hashlib.sha256()
+    folder = resources.files("opnote_cpt.resources")
+    for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".jsonl")):
+        h.update(name.encode() + b"\0" + folder.joinpath(name).read_bytes())
+    return h.hexdigest()
 
 
 def sha256_of(path: Path) -> str:
@@ -72,14 +94,14 @@ def load_model(model_dir: str | Path | None = None) -> StoredModel:
     if sha256_of(path) != meta["sha256"]:
         raise ModelError(f"model file does not match its checksum (truncated or changed): {path}; {retrain}")
     try:
-        untrusted = set(sio.get_untrusted_types(file=path))
+        types = model_types(path) | set(sio.get_untrusted_types(file=path))
     except Exception as exc:
         raise ModelError(f"model file is not a readable skops file: {path} ({type(exc).__name__}); {retrain}") from None
-    unexpected = sorted(untrusted - set(TRUSTED_TYPES))
+    unexpected = sorted(types - set(TRUSTED_TYPES))
     if unexpected:
         raise ModelError(f"model file needs types that are not trusted: {unexpected} in {path}; refusing to load it")
     try:
-        estimator = sio.load(path, trusted=sorted(untrusted))
+        estimator = sio.load(path, trusted=list(TRUSTED_TYPES))
     except Exception as exc:
         raise ModelError(f"model file could not be loaded: {path} ({type(exc).__name__}); {retrain}") from None
     return StoredModel(estimator, meta)

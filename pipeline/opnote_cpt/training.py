@@ -14,7 +14,7 @@ from .engine import OUT_OF_PROFILE
 from .extraction import build_nlp, findings_from_doc
 from .facts import derive_facts
 from .features import FeatureSchema, rule_concepts
-from .model_store import save_model
+from .model_store import rules_digest, save_model
 from .profile import load_profile
 
 DEFAULT_C = 1.0
@@ -54,6 +54,7 @@ def train(
     model = fit_ranker(X, y, C=C)
     meta = {
         "feature_digest": schema.digest,
+        "rules_digest": rules_digest(),
         "n_features": len(schema.names),
         "classes": [str(c) for c in model.classes_],
         "trained_on": list(splits),

@@ -1,6 +1,7 @@
 """Build the extraction pipeline: blank English + rule sentences + sections + targets + ConText."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import spacy
@@ -26,6 +27,10 @@ def build_nlp(
     JSONL files, validated with file:line errors. PyRuSH is not used: our splitter is ~100x faster.
     """
     import medspacy  # noqa: F401  (registers the medspacy_* factories)
+
+    # Our section rules are all phrases, so the sectionizer's token matcher is empty by design;
+    # spaCy would warn about that (W036) on every note.
+    warnings.filterwarnings("ignore", message=r"\[W036\]")
 
     nlp = spacy.blank("en")
     install_word_families(nlp, WordFamilies.from_jsonl(norms_path))

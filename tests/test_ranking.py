@@ -1,0 +1,84 @@
+"""Ranking: the right code on top for notes written for these tests, flags, add-ons, the contract."""
+import pytest
+
+from opnote_cpt import suggest
+
+NOTES = {
+    "43288": "Procedure: minimally invasive esophagectomy. Thoracoscopic mobilization of the esophagus in the right "
+             "chest, laparoscopic creation of the gastric conduit, then a left neck incision and a stapled cervical "
+             "esophagogastric anastomosis.",
+    "43287": "Robotic-assisted Ivor Lewis esophagectomy. The stomach was mobilized laparoscopically and tubularized; "
+             "robotic thoracoscopic mobilization of the esophagus and an intrathoracic anastomosis above the azygos.",
+    "43286": "Laparoscopic transhiatal esophagectomy: five ports, gastric conduit, esophagus mobilized through the "
+             "hiatus; no chest incision. Left cervical incision, anastomosis in the neck.",
+    "43107": "Transhiatal esophagectomy (Orringer). Upper midline laparotomy, blunt mediastinal dissection, gastric "
+             "pull-up through the posterior mediastinum, cervical anastomosis via a left neck incision.",
+    "43112": "Three-field esophagectomy: right posterolateral thoracotomy, upper midline laparotomy, left neck "
+             "incision; gastric tube brought to the neck with a hand-sewn cervical anastomosis.",
+    "43117": "Ivor Lewis esophagectomy: upper midline laparotomy with gastric mobilization, then right thoracotomy; "
+             "the gastric conduit was anastomosed to the esophagus in the chest.",
+    "43124": "Esophagectomy for necrotic conduit after caustic injury; end cervical esophagostomy (spit fistula), "
+             "no reconstruction; feeding jejunostomy.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(NOTES))
+def test_top_code(code):
+    result = suggest(NOTES[code])
+    assert not result.out_of_profile
+    assert result.codes[0].code == code, [(c.code, round(c.score, 2)) for c in result.codes]
+
+
+def test_scores_ranks_and_evidence_offsets():
+    text = NOTES["43288"]
+    result = suggest(text, top_k=3)
+    assert [c.rank for c in result.codes] == [1, 2, 3]
+    assert result.codes[0].score >= result.codes[1].score >= result.codes[2].score
+    assert 0 < sum(c.score for c in result.codes) <= 1.0 + 1e-9
+    evidence = result.codes[0].evidence
+    assert evidence and all(text[e.start:e.end] == e.text for e in evidence)
+    assert {"APPROACH", "ANASTOMOSIS"} <= {e.label for e in evidence}
+
+
+def test_out_of_profile_neighbour():
+    result = suggest("Laparoscopic Heller myotomy with Dor fundoplication for achalasia. No esophageal resection.")
+    assert result.out_of_profile and result.codes == () and "43279" in result.neighbours
+
+
+def test_unrelated_chest_operation_is_out_of_profile():
+    result = suggest("VATS right lower lobectomy with mediastinal lymph node dissection. Chest tube placed.")
+    assert result.out_of_profile
+
+
+def test_hybrid_is_flagged_for_review_with_open_code():
+    result = suggest("Esophagectomy: laparoscopic gastric mobilization and conduit, then right posterolateral "
+                     "thoracotomy, intrathoracic anastomosis.")
+    assert result.codes[0].code == "43117"
+    assert result.needs_review and any("hybrid" in r for r in result.review_reasons)
+
+
+def test_missing_anastomosis_site_is_flagged():
+    result = suggest("Esophagectomy. Laparoscopic gastric mobilization. Thoracoscopic esophageal mobilization.")
+    assert result.needs_review and any("anastomosis site not stated" in r for r in result.review_reasons)
+
+
+def test_feeding_jejunostomy_addon_and_its_negation():
+    with_tube = suggest(NOTES["43117"] + " A feeding jejunostomy was placed.")
+    assert [a.code for a in with_tube.addons] == ["44015"]
+    without = suggest(NOTES["43117"] + " A J-tube was not placed.")
+    assert without.addons == ()
+
+
+def test_to_dict_matches_the_contract():
+    row = suggest(NOTES["43287"], note_id="n1").to_dict()
+    assert {"id", "codes", "addons", "out_of_profile", "needs_review", "review_reasons", "error"} <= set(row)
+    assert row["id"] == "n1" and row["error"] is None
+    assert set(row["codes"][0]) == {"code", "score", "rank", "evidence"}
+    assert set(row["codes"][0]["evidence"][0]) == {"label", "text", "start", "end"}
+
+
+def test_batch_path_equals_single_path(engine):
+    records = [(code, text) for code, text in NOTES.items()]
+    batch = list(engine.suggest_many(records, batch_size=3))
+    single = [engine.suggest(text, note_id=code) for code, text in records]
+    assert batch == single
