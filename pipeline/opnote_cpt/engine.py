@@ -88,7 +88,10 @@ class Engine:
         by_class = dict(zip(self.classes, (float(p) for p in proba)))
         p_out = by_class.pop(OUT_OF_PROFILE, 0.0)
         ranked = sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))
-        out_of_profile = p_out > ranked[0][1]
+        # In or out of profile is a two-way question: all profile codes together against "out".
+        # A note that never states an esophagectomy (by name or eponym) must also have one code
+        # that beats "out" on its own.
+        out_of_profile = p_out > 0.5 or (not facts.flag("esophagectomy") and p_out > ranked[0][1])
         reasons: list[str] = []
         neighbours: tuple[str, ...] = ()
         if out_of_profile:
@@ -153,7 +156,7 @@ class Engine:
         features = self.profile.get(top.code).features
         if features["anastomosis"] not in ("any", "none") and facts.value("anastomosis") == "unknown":
             reasons.append("anastomosis site not stated")
-        if features["conduit"] not in ("any", "none") and facts.value("conduit") == "unknown":
+        if features["conduit"] not in ("any", "none") and not facts.flag("conduit_stated"):
             reasons.append("conduit not stated")
         if facts.value("chest") == "unknown" and facts.value("abdomen") == "unknown":
             reasons.append("surgical approach not stated")
@@ -162,10 +165,11 @@ class Engine:
     # -- public entry points ------------------------------------------------------------------
     def suggest(self, text: str, *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
         try:
-            findings = self.extract(text)
+            return self.score(self.extract(text), note_id=note_id, top_k=top_k)
         except InputError as exc:
             return Suggestion.failed(note_id, str(exc))
-        return self.score(findings, note_id=note_id, top_k=top_k)
+        except Exception as exc:  # the type only: an exception's message may quote the note
+            return Suggestion.failed(note_id, f"internal_error: {type(exc).__name__} while processing this note")
 
     def suggest_many(
         self, records: Iterable[tuple[str, object]], *, top_k: int = 5, batch_size: int = 64
@@ -190,12 +194,20 @@ class Engine:
                 good.append(i)
             except InputError as exc:
                 results[i] = Suggestion.failed(note_id, str(exc))
-        with self._lock:
-            docs = list(self.nlp.pipe(prepare(texts[i]) for i in good))
-        for i, doc in zip(good, docs):
-            findings = _with_original_text(findings_from_doc(doc), texts[i])
-            results[i] = self.score(findings, note_id=batch[i][0], top_k=top_k)
+        try:
+            with self._lock:
+                docs = list(self.nlp.pipe(prepare(texts[i]) for i in good))
+            for i, doc in zip(good, docs):
+                findings = _with_original_text(findings_from_doc(doc), texts[i])
+                results[i] = self.score(findings, note_id=batch[i][0], top_k=top_k)
+        except Exception:
+            # One bad note must not sink its batch: redo the batch note by note.
+            for i in good:
+                results[i] = self._suggest_isolated(batch[i][0], texts[i], top_k)
         return results  # type: ignore[return-value]
+
+    def _suggest_isolated(self, note_id: str | None, text: str, top_k: int) -> Suggestion:
+        return self.suggest(text, note_id=note_id, top_k=top_k)
 
 
 def _with_original_text(findings: list[Finding], text: str) -> list[Finding]:

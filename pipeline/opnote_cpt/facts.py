@@ -64,6 +64,13 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     def get(label: str, *concepts: str) -> list[Finding]:
         return [f for c in concepts for f in by.get((label, c), [])]
 
+    def negated(label: str, *concepts: str) -> list[Finding]:
+        return [f for f in findings if f.negated and f.label == label and f.concept in concepts]
+
+    def negated_operative(label: str, *concepts: str) -> list[Finding]:
+        return [f for f in findings if f.negated and f.label == label and f.concept in concepts
+                and f.section not in NON_OPERATIVE_SECTIONS]
+
     facts: dict[str, Fact] = {}
 
     def put(name: str, value: str, evidence: list[Finding] = ()) -> None:
@@ -96,7 +103,9 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
 
     # Chest access
     thoracoabdominal = get("APPROACH", "thoracoabdominal")
-    thoracotomy = get("APPROACH", "thoracotomy") + get("CONVERSION", "to_thoracotomy")
+    left = get("APPROACH", "left_thoracotomy")
+    right = get("APPROACH", "right_thoracotomy")
+    thoracotomy = get("APPROACH", "thoracotomy") + left + right + get("CONVERSION", "to_thoracotomy")
     thoracoscopic = [f for f in get("APPROACH", "thoracoscopic")]
     if thoracoabdominal:
         put("chest", "thoracoabdominal", thoracoabdominal)
@@ -108,8 +117,11 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
         put("chest", "none", transhiatal)
     elif ivor or mckeown:
         put("chest", "thoracoscopic" if (robotic or mis) else "thoracotomy", ivor + mckeown + robotic + mis)
+    elif negated_operative("APPROACH", "thoracotomy", "thoracoscopic", "left_thoracotomy", "right_thoracotomy"):
+        put("chest", "none", negated_operative("APPROACH", "thoracotomy", "thoracoscopic", "left_thoracotomy", "right_thoracotomy"))
     else:
         put("chest", UNKNOWN)
+    put("thoracotomy_side", "left" if _weight(left) > _weight(right) else "right" if right else "unknown", left or right)
 
     # Abdominal access
     laparotomy = get("APPROACH", "laparotomy") + get("CONVERSION", "to_laparotomy")
@@ -124,6 +136,8 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
         put("abdomen", "laparoscopic", robotic + mis)
     elif ivor or mckeown or orringer:
         put("abdomen", "laparotomy", ivor + mckeown + orringer)
+    elif negated("APPROACH", "laparotomy", "laparoscopic"):
+        put("abdomen", "none", negated("APPROACH", "laparotomy", "laparoscopic"))  # "the abdomen was not opened"
     else:
         put("abdomen", UNKNOWN)
     if conversions and facts["abdomen"].value == "laparoscopic" and converted_abdomen:
@@ -163,11 +177,10 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     elif jejunum or (resection and get("ANASTOMOSIS", "esophagojejunal")):
         # an esophagojejunal join after an esophageal resection means a jejunal (Roux) reconstruction
         put("conduit", "jejunum", jejunum + get("ANASTOMOSIS", "esophagojejunal"))
-    elif stomach or get("CONDUIT", "unspecified"):
-        # an unnamed conduit is the stomach in all but a few cases, which name colon or jejunum
-        put("conduit", "stomach", stomach or get("CONDUIT", "unspecified"))
     else:
-        put("conduit", UNKNOWN)
+        # The stomach unless colon or jejunum is named: notes that use another conduit say so.
+        put("conduit", "stomach", stomach or get("CONDUIT", "unspecified"))
+    put("conduit_stated", "yes" if facts["conduit"].evidence else "no", facts["conduit"].evidence)
 
     total = get("RESECTION", "total_esophagectomy")
     partial = get("RESECTION", "partial_esophagectomy")

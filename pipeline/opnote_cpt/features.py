@@ -3,7 +3,6 @@ only a scikit-learn classifier, and its metadata pins the feature names it was t
 from __future__ import annotations
 
 import hashlib
-import math
 from pathlib import Path
 
 import numpy
@@ -19,11 +18,13 @@ FACT_VALUES = {
     "minimally_invasive": ("yes", "no"),
     "eponym": ("ivor_lewis", "mckeown", "orringer", "sweet", "none"),
     "chest": ("thoracoscopic", "thoracotomy", "thoracoabdominal", "none", "unknown"),
-    "abdomen": ("laparoscopic", "laparotomy", "thoracoabdominal", "unknown"),
+    "abdomen": ("laparoscopic", "laparotomy", "thoracoabdominal", "none", "unknown"),
+    "thoracotomy_side": ("left", "right", "unknown"),
     "neck": ("incision", "none"),
     "anastomosis": ("cervical", "intrathoracic", "none", "unknown"),
     "diversion": ("yes", "no"),
-    "conduit": ("stomach", "colon", "jejunum", "free_jejunal_graft", "unknown"),
+    "conduit": ("stomach", "colon", "jejunum", "free_jejunal_graft"),
+    "conduit_stated": ("yes", "no"),
     "extent": ("total", "partial", "cervical", "unknown"),
     "hybrid": ("yes", "no"),
     "pyloric_drainage": ("yes", "no"),
@@ -44,7 +45,7 @@ def _note_value(facts: ProcedureFacts, feature: str) -> str:
     value = facts.value(feature)
     if feature == "conduit":
         value = _CONDUIT_GROUP.get(value, value)
-        if value == "unknown" and facts.flag("diversion"):
+        if facts.flag("diversion") and not facts.flag("conduit_stated"):
             value = "none"
     if feature == "chest" and value == "unknown" and facts.value("abdomen") != "unknown":
         value = "none"  # an abdominal approach with no chest access named
@@ -104,14 +105,20 @@ class FeatureSchema:
 
         for name in FACT_VALUES:
             put(f"fact:{name}={facts.value(name)}")
-        for (label, concept), n in facts.counts.items():
-            put(f"n:{label}:{concept}", math.log1p(n))
+        # Presence, not counts: a terse note and a long dictation of the same operation should
+        # look alike. Anatomy words only feed the facts; alone they mostly measure note length.
+        for (label, concept) in facts.counts:
+            if label == "ANATOMY":
+                continue
+            put(f"n:{label}:{concept}")
             if label in ("PROCEDURE", "OUTCOME", "RESECTION"):
                 put(f"other:{concept}")
         for (label, concept) in facts.title_counts:
-            put(f"title:{label}:{concept}")
-        for (label, concept), n in facts.hedged_counts.items():
-            put(f"hedged:{label}:{concept}", math.log1p(n))
+            if label != "ANATOMY":
+                put(f"title:{label}:{concept}")
+        for (label, concept) in facts.hedged_counts:
+            if label != "ANATOMY":
+                put(f"hedged:{label}:{concept}")
         matches = {c.code: profile_match(facts, c.features) for c in self.profile.primary}
         best = max(matches.values())
         for code, m in matches.items():

@@ -69,10 +69,16 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
                 sentence=bisect_right(sent_starts, span.start) - 1,
             )
         )
-    converted_sentences = {
-        f["sentence"] for f in found
-        if f["label"] == "CONVERSION" and not (f["negated"] or f["historical"] or f["hypothetical"])
-    }
+    conversion_at = {}
+    for f in found:
+        if f["label"] == "CONVERSION" and not (f["negated"] or f["historical"] or f["hypothetical"]):
+            conversion_at.setdefault(f["sentence"], f["start"])
+    converted_sentences = set(conversion_at)
+    for f in found:
+        # "planned minimally invasive esophagectomy, converted to open": what was planned was begun
+        if f["sentence"] in conversion_at and f["start"] < conversion_at[f["sentence"]] and f["hypothetical"] \
+                and f["label"] in ("APPROACH", "RESECTION"):
+            f["hypothetical"] = False
     return [
         Finding(**f, converted=f["label"] == "APPROACH" and f["concept"] in MINIMALLY_INVASIVE
                 and f["sentence"] in converted_sentences)

@@ -1,0 +1,131 @@
+"""Throughput benchmark: prints ratios, asserts nothing (speed targets are not tests).
+
+    python benchmarks/throughput.py [--repeat 4] [--realnotes ../shared/realnotes]
+
+Measures, on the same notes (corpus notes + the real MTSamples notes):
+ 1. spaCy's blank English tokenizer alone (the ceiling),
+ 2. the default medspacy.load() pipeline with our target rules (what a user would build),
+ 3. opnote-cpt end to end (extraction + facts + ranking) in one process, and the batch CLI path
+    with --jobs 1 and --jobs 2,
+plus p50/p99 latency of one suggest() call on a ~1,500-word note, cold start and peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_texts(realnotes: Path) -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpora" / "notes").glob("*/*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((realnotes / "mtsamples").glob("*.txt"))]
+    return texts
+
+
+def rate(fn, texts, words) -> tuple[float, float]:
+    start = time.perf_counter()
+    fn(texts)
+    seconds = time.perf_counter() - start
+    return words / seconds, len(texts) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=2, help="passes over the notes for the batch runs")
+    parser.add_argument("--realnotes", default=str(REPO.parent / "shared" / "realnotes"))
+    args = parser.parse_args()
+
+    import medspacy
+    import spacy
+
+    from opnote_cpt.engine import Engine
+    from opnote_cpt.extraction.rule_files import load_target_rules
+
+    texts = load_texts(Path(args.realnotes))
+    words = sum(len(t.split()) for t in texts)
+    print(f"notes: {len(texts)}, words: {words}, mean words/note: {words / len(texts):.0f}")
+
+    blank = spacy.blank("en")
+    tok_wps, tok_nps = rate(lambda ts: [blank.make_doc(t) for t in ts], texts, words)
+
+    default = medspacy.load()
+    default.get_pipe("medspacy_target_matcher").add(load_target_rules(default))
+    med_wps, med_nps = rate(lambda ts: list(default.pipe(ts)), texts[:150], sum(len(t.split()) for t in texts[:150]))
+
+    engine = Engine()
+    list(engine.suggest_many([(str(i), t) for i, t in enumerate(texts[:20])]))  # warm-up
+    e2e_wps, e2e_nps = rate(lambda ts: list(engine.suggest_many([(str(i), t) for i, t in enumerate(ts)])), texts, words)
+
+    # batch CLI path, one and two processes, on the notes repeated
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "notes.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for r in range(args.repeat):
+                for i, t in enumerate(texts):
+                    handle.write(json.dumps({"id": f"{r}-{i}", "text": t}) + "\n")
+        n_batch = len(texts) * args.repeat
+        batch = {}
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}.jsonl"
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "opnote_cpt", "suggest", str(source), "-o", str(out),
+                            "--jobs", str(jobs), "--quiet"], check=True)
+            batch[jobs] = time.perf_counter() - start
+            peak_children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        same = (Path(tmp) / "out1.jsonl").read_bytes() == (Path(tmp) / "out2.jsonl").read_bytes()
+
+    # latency of one call on a ~1,500-word note
+    long_note, n = "", 0
+    for t in texts:
+        if n >= 1500:
+            break
+        long_note += t + "\n\n"
+        n += len(t.split())
+    for _ in range(5):
+        engine.suggest(long_note)
+    samples = []
+    for _ in range(100):
+        start = time.perf_counter()
+        engine.suggest(long_note)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p50, p99 = statistics.median(samples), samples[98]
+
+    cold = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import opnote_cpt; opnote_cpt.suggest('Ivor Lewis esophagectomy.')"],
+                       check=True)
+        cold.append(time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print()
+    print(f"{'pipeline':<44}{'words/s':>10}{'notes/s':>10}")
+    print(f"{'1. spaCy blank tokenizer':<44}{tok_wps:>10.0f}{tok_nps:>10.1f}")
+    print(f"{'2. medspacy.load() + our target rules':<44}{med_wps:>10.0f}{med_nps:>10.1f}")
+    print(f"{'3. opnote-cpt end to end, in process':<44}{e2e_wps:>10.0f}{e2e_nps:>10.1f}")
+    for jobs in (1, 2):
+        label = f"3. opnote-cpt CLI --jobs {jobs} (incl. start-up)"
+        print(f"{label:<44}{words * args.repeat / batch[jobs]:>10.0f}{n_batch / batch[jobs]:>10.1f}")
+    print()
+    print(f"ratio 3/1 (end to end / tokenizer):        {e2e_wps / tok_wps:.2f}x   (target >= 0.5x)")
+    print(f"ratio 3/2 (end to end / default medspaCy): {e2e_wps / med_wps:.1f}x   (target >= 10x)")
+    print(f"--jobs 2 / --jobs 1:                       {batch[1] / batch[2]:.2f}x   (target >= 1.7x on 2 cores)"
+          f"; identical output: {same}")
+    print(f"suggest() on a {n}-word note: p50 {p50:.1f} ms, p99 {p99:.1f} ms   (target p99 < 20 ms)")
+    print(f"cold start (import + model load + first note): {min(cold):.2f} s best of 3   (target < 3 s)")
+    print(f"peak memory: this process {peak_mb:.0f} MB, largest child {peak_children_mb:.0f} MB   (target < 500 MB)")
+    print(f"cores: {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
