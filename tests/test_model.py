@@ -15,7 +15,8 @@ def test_shipped_model_has_only_pinned_types():
     assert model_types(path) <= set(TRUSTED_TYPES)
     assert "sklearn.linear_model._logistic.LogisticRegression" in model_types(path)
     model = load_model()
-    assert model.meta["sha256"] and model.estimator.classes_.tolist()[-1] == "OUT"
+    gate, ranker = model.estimator
+    assert model.meta["sha256"] and gate.classes_.tolist() == ["IN", "OUT"] and len(ranker.classes_) == 14
 
 
 def copy_model(tmp_path):
@@ -64,5 +65,6 @@ def test_retraining_gives_the_same_model(tmp_path):
     assert meta["corpus_digest"] == shipped.meta["corpus_digest"], "the shipped model is stale: run opnote-cpt train"
     assert meta["rules_digest"] == shipped.meta["rules_digest"], "the shipped model is stale: run opnote-cpt train"
     assert meta["feature_digest"] == shipped.meta["feature_digest"]
-    numpy.testing.assert_allclose(again.estimator.coef_, shipped.estimator.coef_, rtol=1e-6, atol=1e-8)
-    numpy.testing.assert_allclose(again.estimator.intercept_, shipped.estimator.intercept_, rtol=1e-6, atol=1e-8)
+    for mine, theirs in zip(again.estimator, shipped.estimator):
+        numpy.testing.assert_allclose(mine.coef_, theirs.coef_, rtol=1e-6, atol=1e-8)
+        numpy.testing.assert_allclose(mine.intercept_, theirs.intercept_, rtol=1e-6, atol=1e-8)

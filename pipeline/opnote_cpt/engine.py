@@ -44,8 +44,8 @@ class Engine:
     """Extraction + facts + ranking for the code profile.
 
     Thresholds: `low_confidence` (top score below it: review), `close_margin` (top two scores
-    closer than it: review), `out_if_stated` (the "out of profile" score a note that states an
-    esophagectomy needs before it is called out of profile; 0.65 from the dev and real notes).
+    closer than it: review), `out_threshold` (above this "out of profile" probability, the note is
+    out of profile).
     """
 
     def __init__(
@@ -54,14 +54,14 @@ class Engine:
         model_dir: str | Path | None = None,
         low_confidence: float = 0.6,
         close_margin: float = 0.15,
-        out_if_stated: float = 0.65,
+        out_threshold: float = 0.5,
         nlp=None,
         profile: CodeProfile | None = None,
         model: StoredModel | None = None,
     ):
         self.low_confidence = low_confidence
         self.close_margin = close_margin
-        self.out_if_stated = out_if_stated
+        self.out_threshold = out_threshold
         self.profile = profile or load_profile()
         self.schema = FeatureSchema(self.profile, rule_concepts())
         stored = model or load_model(model_dir)
@@ -70,9 +70,12 @@ class Engine:
                 "the model was trained with other rules or another profile than this installation has; "
                 "run `opnote-cpt train` to retrain it"
             )
-        self.estimator = stored.estimator
+        if not (isinstance(stored.estimator, list) and len(stored.estimator) == 2):
+            raise ModelError("the model file does not hold a gate and a ranker; run `opnote-cpt train` to rebuild it")
+        self.gate, self.ranker = stored.estimator
         self.meta = stored.meta
-        self.classes = [str(c) for c in self.estimator.classes_]
+        self.codes = [str(c) for c in self.ranker.classes_]
+        self._in_column = [str(c) for c in self.gate.classes_].index("IN")
         self.nlp = nlp or build_nlp()
         self._lock = threading.Lock()  # spaCy's vocabulary grows as new words arrive; one writer at a time
 
@@ -86,18 +89,12 @@ class Engine:
     # -- scoring ------------------------------------------------------------------------------
     def score(self, findings: list[Finding], *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
         facts = derive_facts(findings)
-        x = self.schema.vector(facts)
-        proba = self.estimator.predict_proba(x[numpy.newaxis, :])[0]
-        by_class = dict(zip(self.classes, (float(p) for p in proba)))
-        p_out = by_class.pop(OUT_OF_PROFILE, 0.0)
-        ranked = sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))
-        # In or out of profile is a two-way question: all profile codes together against "out".
-        # A note that states an esophagectomy (by name or eponym) needs a clear "out" to leave the
-        # profile; one that never states it must also have one code that beats "out" on its own.
-        if facts.flag("esophagectomy"):
-            out_of_profile = p_out > self.out_if_stated
-        else:
-            out_of_profile = p_out > 0.5 or p_out > ranked[0][1]
+        x = self.schema.vector(facts)[numpy.newaxis, :]
+        p_in = float(self.gate.predict_proba(x[:, self.schema.gate_mask])[0][self._in_column])
+        p_out = 1.0 - p_in
+        given_in = self.ranker.predict_proba(x)[0]
+        ranked = sorted(((code, p_in * float(p)) for code, p in zip(self.codes, given_in)), key=lambda kv: (-kv[1], kv[0]))
+        out_of_profile = p_out > self.out_threshold
         reasons: list[str] = []
         neighbours: tuple[str, ...] = ()
         if out_of_profile:

@@ -30,6 +30,12 @@ FACT_VALUES = {
     "pyloric_drainage": ("yes", "no"),
     "feeding_jejunostomy": ("yes", "no"),
 }
+GATE_PREFIXES = (
+    "fact:esophagectomy=", "fact:eponym=", "fact:anastomosis=", "fact:diversion=", "fact:conduit=",
+    "fact:conduit_stated=", "fact:minimally_invasive=", "fact:neck=", "other:", "hedged:RESECTION:", "hedged:APPROACH:",
+    "title:RESECTION:", "title:PROCEDURE:", "n:RESECTION:", "n:PROCEDURE:", "n:OUTCOME:", "n:CONDUIT:",
+    "n:ANASTOMOSIS:", "n:DIVERSION:",
+)
 # How a note's fact value compares with a profile feature value.
 _CONDUIT_GROUP = {"colon": "colon_or_jejunum", "jejunum": "colon_or_jejunum"}
 
@@ -89,6 +95,9 @@ class FeatureSchema:
         ]
         self.names = names
         self.index = {n: i for i, n in enumerate(names)}
+        # The in/out-of-profile gate sees only what says whether an esophagectomy was done today,
+        # not the approach details that neighbouring operations share.
+        self.gate_mask = numpy.array([n.startswith(GATE_PREFIXES) for n in names])
 
     @property
     def digest(self) -> str:

@@ -27,12 +27,22 @@ def featurize(notes: list[LabelledNote], *, nlp=None, schema: FeatureSchema | No
     return numpy.vstack(rows) if rows else numpy.zeros((0, len(schema.names)))
 
 
-def fit_ranker(X: numpy.ndarray, y: list[str], *, C: float = DEFAULT_C):
+def fit_ranker(X: numpy.ndarray, y: list[str], gate_mask: numpy.ndarray, *, C: float = DEFAULT_C) -> list:
+    """Two logistic regressions: the gate (in profile or not) and the ranker (which code, given in profile).
+
+    The gate sees a few features that say whether an esophagectomy was done; the ranker sees all
+    of them but learns from in-profile notes only. P(code) = P(in profile) * P(code | in profile).
+    """
     from sklearn.linear_model import LogisticRegression
 
+    y = numpy.asarray(y)
+    inside = y != OUT_OF_PROFILE
+    gate = LogisticRegression(C=C, max_iter=10_000, class_weight="balanced", tol=1e-8)
+    gate.fit(X[:, gate_mask], numpy.where(inside, "IN", OUT_OF_PROFILE))
     # Balanced weights: the minor codes have half the notes of the common ones.
-    model = LogisticRegression(C=C, max_iter=10_000, class_weight="balanced", tol=1e-8)
-    return model.fit(X, numpy.asarray(y))
+    ranker = LogisticRegression(C=C, max_iter=10_000, class_weight="balanced", tol=1e-8)
+    ranker.fit(X[inside], y[inside])
+    return [gate, ranker]
 
 
 def train(
@@ -51,12 +61,13 @@ def train(
     unknown = sorted(set(y) - known)
     if unknown:
         raise ValueError(f"corpus labels not in the profile: {unknown}")
-    model = fit_ranker(X, y, C=C)
+    model = fit_ranker(X, y, schema.gate_mask, C=C)
     meta = {
         "feature_digest": schema.digest,
         "rules_digest": rules_digest(),
         "n_features": len(schema.names),
-        "classes": [str(c) for c in model.classes_],
+        "classes": [str(c) for c in model[1].classes_] + [OUT_OF_PROFILE],
+        "n_gate_features": int(schema.gate_mask.sum()),
         "trained_on": list(splits),
         "n_notes": len(notes),
         "corpus_digest": corpus_digest(notes),

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from spacy.tokens import Doc
 
-from .nlp import FINDINGS_GROUP
+from .nlp_constants import FINDINGS_GROUP
 
 # Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
 # blank line after their text: dictated notes often go on with the narrative without a header.

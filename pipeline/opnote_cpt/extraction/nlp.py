@@ -7,11 +7,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import sentences  # noqa: F401  (registers the opnote_sentences factory)
+from . import relations, sectionizer, sentences  # noqa: F401  (register the opnote_* factories)
+from .nlp_constants import FINDINGS_GROUP
 from .rule_files import load_context_rules, load_section_rules, load_target_rules
 from .word_families import WordFamilies, install_word_families
-
-FINDINGS_GROUP = "opnote_findings"
 
 
 def build_nlp(
@@ -20,6 +19,7 @@ def build_nlp(
     context_path: str | Path | None = None,
     sections_path: str | Path | None = None,
     norms_path: str | Path | None = None,
+    relations_path: str | Path | None = None,
 ) -> Language:
     """Return the pipeline. Paths default to the rule files shipped in opnote_cpt/resources.
 
@@ -35,21 +35,19 @@ def build_nlp(
     nlp = spacy.blank("en")
     install_word_families(nlp, WordFamilies.from_jsonl(norms_path))
     nlp.add_pipe("opnote_sentences")
-    sectionizer = nlp.add_pipe(
-        "medspacy_sectionizer",
-        config={"rules": None, "require_start_line": True, "input_span_type": None, "span_attrs": None},
-    )
+    sections = nlp.add_pipe("opnote_sectionizer")
     # Target phrases match on NORM, so one phrase covers a word family and British spellings.
     matcher = nlp.add_pipe(
         "medspacy_target_matcher",
         config={"rules": None, "result_type": "group", "span_group_name": FINDINGS_GROUP, "phrase_matcher_attr": "NORM"},
     )
+    nlp.add_pipe("opnote_relations", config={"path": str(relations_path) if relations_path else None})
     context = nlp.add_pipe(
         "medspacy_context", config={"rules": None, "input_span_type": "group", "span_group_name": FINDINGS_GROUP}
     )
     # medspaCy runs nlp() on every phrase rule it adds: with the pipes disabled that is tokenizing only.
     with nlp.select_pipes(enable=[]):
-        sectionizer.add(load_section_rules(nlp, sections_path))
+        sections.add(load_section_rules(nlp, sections_path))
         matcher.add(load_target_rules(nlp, targets_path))
         context.add(load_context_rules(nlp, context_path))
     return nlp

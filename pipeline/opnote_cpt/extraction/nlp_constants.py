@@ -1,0 +1,3 @@
+"""Names shared by the extraction components."""
+
+FINDINGS_GROUP = "opnote_findings"  # the span group holding the findings
