@@ -46,6 +46,12 @@ def main() -> None:
 
     import medspacy
     import spacy
+    from loguru import logger
+
+    # PyRuSH (in medspacy.load()) logs every sentence boundary at DEBUG level; silence that so the
+    # comparison measures the pipeline, not its logging.
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING")
 
     from opnote_cpt.engine import Engine
     from opnote_cpt.extraction.rule_files import load_target_rules

@@ -31,6 +31,9 @@ LABEL_EXAMPLES = [
     ("CONVERSION", "to_laparotomy", "We converted to an upper midline laparotomy."),
     ("DIVERSION", "esophagostomy", "A left cervical esophagostomy was matured."),
     ("PROCEDURE", "fundoplication", "Laparoscopic Nissen fundoplication."),
+    ("OUTCOME", "unresectable", "The tumour was unresectable with peritoneal carcinomatosis."),
+    ("APPROACH", "transhiatal_esophagectomy", "Lap THE with a left neck anastomosis."),
+    ("APPROACH", "thoracoscopic", "Four ports were placed in the right chest."),
 ]
 
 
@@ -103,3 +106,38 @@ def test_extract_public_api_returns_required_fields():
     finding = extract("Robotic-assisted Ivor Lewis esophagectomy.")[0]
     for field in ("label", "text", "start", "end", "section", "negated", "historical", "hypothetical"):
         assert hasattr(finding, field)
+
+
+def test_relations_resolve_and_drop(extract):
+    findings = extract("DESCRIPTION OF THE PROCEDURE: ports were placed in the abdomen. Lap pads were counted. "
+                       "Afterwards he converted with amiodarone.")
+    assert not find(findings, "APPROACH", "transhiatal_esophagectomy")  # ALL-CAPS "THE" is not an abbreviation
+    assert not find(findings, "APPROACH", "thoracoscopic") and not find(findings, "APPROACH", "port")
+    assert not find(findings, "APPROACH", "laparoscopic")  # "lap pads" are sponges
+    assert not find(findings, "CONVERSION")  # cardioversion is not a conversion to open
+    hit = find(extract("The anastomosis was fashioned in the left neck."), "ANASTOMOSIS", "cervical")[0]
+    assert hit.text == "anastomosis was fashioned in the left neck"
+
+
+def test_relation_rules_round_trip_to_disk(tmp_path, engine):
+    resolver = engine.nlp.get_pipe("opnote_relations")
+    resolver.to_disk(tmp_path)
+    from opnote_cpt.extraction.relations import RelationResolver
+
+    def content(r):
+        return [(x.label, x.concept, x.words, x.before, x.after, x.then) for x in r.rules], r.otherwise
+
+    again = RelationResolver(engine.nlp, path=str(tmp_path / "relations.jsonl"))
+    assert content(again) == content(resolver) and len(resolver.rules) > 10
+    assert content(RelationResolver(engine.nlp).from_disk(tmp_path)) == content(resolver)
+
+
+def test_multiprocess_pipe_matches_single_process():
+    from conftest import CORPUS
+    from opnote_cpt.extraction import build_nlp, findings_from_doc
+
+    nlp = build_nlp()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "notes" / "set7").glob("*.txt"))[:12]]
+    single = [findings_from_doc(d) for d in nlp.pipe(texts)]
+    multi = [findings_from_doc(d) for d in nlp.pipe(texts, n_process=2, batch_size=3)]
+    assert multi == single

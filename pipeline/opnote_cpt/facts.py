@@ -164,6 +164,11 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     else:
         put("anastomosis", UNKNOWN, get("ANASTOMOSIS", "unspecified"))
     put("diversion", "yes" if diversion else "no", diversion)
+    if not facts["esophagectomy"].evidence and facts["anastomosis"].value in ("cervical", "intrathoracic") \
+            and (get("CONDUIT", "stomach", "colon", "jejunum") and (thoracotomy or thoracoscopic or laparotomy or laparoscopic)):
+        # a conduit joined in the neck or chest after an abdominal or chest approach is an esophagectomy,
+        # however the note names it ("mobilization of the thoracic esophagus", "gastric tube to the neck")
+        put("esophagectomy", "yes", facts["anastomosis"].evidence + get("CONDUIT", "stomach", "colon", "jejunum"))
 
     # Conduit: a named colon/jejunal conduit wins over incidental stomach words
     free_graft = get("CONDUIT", "free_jejunal_graft") + get("ANASTOMOSIS", "microvascular")

@@ -5,6 +5,7 @@ import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from .nlp_constants import FINDINGS_GROUP
@@ -13,6 +14,9 @@ from .nlp_constants import FINDINGS_GROUP
 # blank line after their text: dictated notes often go on with the narrative without a header.
 SHORT_SECTIONS = frozenset({"diagnosis", "indications", "procedure", "planned_procedure", "administrative"})
 _BLANK_LINE = re.compile(r"\S[^\n]*\n[ \t]*\n")
+
+if not Doc.has_extension("opnote_findings"):
+    Doc.set_extension("opnote_findings", default=[])
 
 # Approach concepts that a "converted to open" in the same sentence applies to.
 MINIMALLY_INVASIVE = frozenset({"laparoscopic", "thoracoscopic", "robotic", "minimally_invasive"})
@@ -44,6 +48,11 @@ class Finding:
 
 
 def findings_from_doc(doc: Doc) -> list[Finding]:
+    """The findings of a processed note (computed by the opnote_findings component)."""
+    return [Finding(*row) for row in doc._.opnote_findings]
+
+
+def _compute_findings(doc: Doc) -> list[dict]:
     spans = list(doc.spans.get(FINDINGS_GROUP, ()))
     if not spans:
         return []
@@ -69,21 +78,42 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
                 sentence=bisect_right(sent_starts, span.start) - 1,
             )
         )
+    for f in found:
+        # "converted to open" reports what happened, even inside "planned MIE, converted to open"
+        if f["label"] == "CONVERSION" and f["hypothetical"] and not f["negated"] \
+                and f["text"].lower().startswith("converted"):
+            f["hypothetical"] = False
     conversion_at = {}
     for f in found:
         if f["label"] == "CONVERSION" and not (f["negated"] or f["historical"] or f["hypothetical"]):
             conversion_at.setdefault(f["sentence"], f["start"])
-    converted_sentences = set(conversion_at)
     for f in found:
         # "planned minimally invasive esophagectomy, converted to open": what was planned was begun
         if f["sentence"] in conversion_at and f["start"] < conversion_at[f["sentence"]] and f["hypothetical"] \
                 and f["label"] in ("APPROACH", "RESECTION"):
             f["hypothetical"] = False
-    return [
-        Finding(**f, converted=f["label"] == "APPROACH" and f["concept"] in MINIMALLY_INVASIVE
-                and f["sentence"] in converted_sentences)
-        for f in found
-    ]
+        f["converted"] = (f["label"] == "APPROACH" and f["concept"] in MINIMALLY_INVASIVE
+                          and f["sentence"] in conversion_at)
+    return found
+
+
+_FIELDS = tuple(Finding.__dataclass_fields__)
+
+# Extension values that medspaCy leaves on the Doc and its spans. They hold rule and graph objects
+# that cannot be serialised, which breaks nlp.pipe(n_process=...); the findings keep what we need.
+_TRANSIENT = frozenset({"target_rule", "modifiers", "context_graph", "sections", "section", "is_negated",
+                        "is_historical", "is_hypothetical", "is_uncertain", "is_family"})
+
+
+@Language.component("opnote_findings")
+def collect_findings(doc: Doc) -> Doc:
+    """Store the findings as plain data on the Doc and drop medspaCy's unserialisable objects."""
+    # Rows, not dicts: medspaCy registers a msgpack hook that takes any dict with a "section" key
+    # for one of its Section objects, which would break nlp.pipe(n_process=...).
+    doc._.opnote_findings = [[f[name] for name in _FIELDS] for f in _compute_findings(doc)]
+    for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) > 1 and k[1] in _TRANSIENT]:
+        del doc.user_data[key]
+    return doc
 
 
 def _section_bounds(doc: Doc) -> tuple[list[int], list[str | None], list[int]]:
