@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--realnotes", default="../shared/realnotes", help="folder of the real notes (for --split realnotes)")
     v.add_argument("--model", help="model folder (default: the shipped model)")
     v.add_argument("--json", action="store_true", help="print the figures as JSON")
+    v.add_argument("--cv", action="store_true",
+                   help="leave-one-author-out cross-validation over train and dev instead (retrains per author)")
     return parser
 
 
@@ -112,8 +114,11 @@ def _cmd_train(args) -> int:
 def _cmd_evaluate(args) -> int:
     from .corpus import load_corpus, load_realnotes
     from .engine import Engine
-    from .evaluation import evaluate, format_report
+    from .evaluation import author_cross_validation, evaluate, format_report
 
+    if args.cv:
+        print(json.dumps(author_cross_validation(args.corpus), indent=1))
+        return 0
     if args.split == "realnotes":
         notes = load_realnotes(args.corpus, args.realnotes)
     else:

@@ -67,3 +67,52 @@ def format_report(name: str, m: dict) -> str:
     if m["errors"]:
         lines.append("  misranked (id gold->predicted): " + ", ".join(f"{i} {g}->{p}" for i, g, p in m["errors"]))
     return "\n".join(lines)
+
+
+def author_cross_validation(corpus_dir, *, splits: tuple[str, ...] = ("train", "dev"), out_threshold: float = 0.5) -> dict:
+    """Leave-one-author-out: train on every other author set, score the held-out one.
+
+    The closest estimate we have of how the ranker does on notes written by someone else.
+    """
+    import numpy
+
+    from .corpus import load_corpus
+    from .engine import OUT_OF_PROFILE
+    from .features import FeatureSchema, rule_concepts
+    from .profile import load_profile
+    from .training import featurize, fit_ranker
+
+    notes = sorted(load_corpus(corpus_dir, splits), key=lambda n: n.id)
+    schema = FeatureSchema(load_profile(), rule_concepts())
+    X = featurize(notes, schema=schema)
+    y = numpy.array([n.target for n in notes])
+    groups = numpy.array([n.group for n in notes])
+    p_out = numpy.zeros(len(notes))
+    top = numpy.empty(len(notes), dtype=object)
+    top3 = [()] * len(notes)
+    for group in sorted(set(groups)):
+        held = groups == group
+        gate, ranker = fit_ranker(X[~held], list(y[~held]), schema.gate_mask)
+        inside_col = list(gate.classes_).index("IN")
+        p_out[held] = 1 - gate.predict_proba(X[held][:, schema.gate_mask])[:, inside_col]
+        proba = ranker.predict_proba(X[held])
+        order = numpy.argsort(-proba, axis=1)
+        for row, i in zip(order, numpy.flatnonzero(held)):
+            top[i] = ranker.classes_[row[0]]
+            top3[i] = tuple(ranker.classes_[row[:3]])
+    inside = y != OUT_OF_PROFILE
+    called_out = p_out > out_threshold
+    return {
+        "authors": len(set(groups)),
+        "notes": len(notes),
+        "in_profile": int(inside.sum()),
+        "top1": round(float(numpy.mean(~called_out[inside] & (top[inside] == y[inside]))), 4),
+        "top3": round(float(numpy.mean([not c and g in t for c, g, t in zip(called_out[inside], y[inside],
+                                                                              numpy.array(top3, dtype=object)[inside])])), 4),
+        "oop_recall": round(float(numpy.mean(called_out[~inside])), 4),
+        "oop_precision": round(float(numpy.sum(called_out & ~inside) / max(1, numpy.sum(called_out))), 4),
+        "per_author_top1": {
+            g: round(float(numpy.mean(~called_out[(groups == g) & inside] & (top[(groups == g) & inside] == y[(groups == g) & inside]))), 4)
+            for g in sorted(set(groups))
+        },
+    }
