@@ -131,6 +131,10 @@ def _cmd_evaluate(args) -> int:
 COMMANDS = {"suggest": _cmd_suggest, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate}
 
 
+# Most specific first: the exit code of the first matching class.
+EXIT_CODES = ((InputError, 2), (ModelError, 3), (RuleFileError, 4), (OpnoteCptError, 1))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -138,18 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; rerun with --resume to continue", file=sys.stderr)
         return 130
-    except InputError as exc:
-        print(f"opnote-cpt: {exc}", file=sys.stderr)
-        return 2
-    except ModelError as exc:
-        print(f"opnote-cpt: {exc}", file=sys.stderr)
-        return 3
-    except RuleFileError as exc:
-        print(f"opnote-cpt: {exc}", file=sys.stderr)
-        return 4
     except OpnoteCptError as exc:
         print(f"opnote-cpt: {exc}", file=sys.stderr)
-        return 1
+        return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ from .textprep import prepare
 
 OUT_OF_PROFILE = "OUT"
 MAX_NOTE_CHARS = 1_000_000  # a long op note is ~30,000 characters; larger inputs are exports gone wrong
-_FACT_FOR_FEATURE = {"chest": "chest", "abdomen": "abdomen", "neck": "neck", "anastomosis": "anastomosis",
-                     "conduit": "conduit", "extent": "extent"}
 
 
 def check_note_text(text: object) -> str:
@@ -121,7 +119,7 @@ class Engine:
         for feature, wanted in features.items():
             if wanted in ("any", "none"):
                 continue
-            for f in facts.evidence(_FACT_FOR_FEATURE[feature])[:3]:
+            for f in facts.evidence(feature)[:3]:  # profile features are named like the facts
                 chosen[(f.start, f.end)] = f
         for name in ("robotic", "converted", "diversion"):
             for f in facts.evidence(name)[:2]:

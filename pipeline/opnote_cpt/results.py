@@ -1,7 +1,7 @@
 """Results as plain data: offsets, scores and the evidence behind them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .extraction import Finding
 
@@ -44,7 +44,7 @@ class Suggestion:
     needs_review: bool = False
     review_reasons: tuple[str, ...] = ()
     error: str | None = None
-    neighbours: tuple[str, ...] = field(default=(), compare=True)
+    neighbours: tuple[str, ...] = ()  # for out-of-profile notes: neighbouring operations' codes
 
     @property
     def top(self) -> CodeScore | None:
