@@ -67,7 +67,7 @@ def _print_table(row: dict) -> None:
         return
     print(head + ("REVIEW " if row["needs_review"] else "") + ("(out of profile?) " if row["out_of_profile"] else ""))
     for code in row["codes"]:
-        quotes = "; ".join(f"{e['label']} '{e['text']}' @{e['start']}" for e in code["evidence"][:4])
+        quotes = "; ".join(f"{e['label']} '{e['text']}' @{e['start']}" for e in code["evidence"][:6])
         print(f"  {code['rank']}. {code['code']}  {code['score']:.2f}  {quotes}")
     for addon in row["addons"]:
         print(f"  + {addon['code']}  " + "; ".join(f"'{e['text']}' @{e['start']}" for e in addon["evidence"][:2]))

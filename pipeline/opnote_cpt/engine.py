@@ -112,19 +112,19 @@ class Engine:
         )
 
     def _evidence(self, facts: ProcedureFacts, code: str) -> tuple[Evidence, ...]:
+        """The findings behind the facts that define this code, most telling first, one per wording."""
         features = self.profile.get(code).features
-        chosen: dict[tuple[int, int], Finding] = {}
-        for f in facts.evidence("esophagectomy")[:2]:
-            chosen[(f.start, f.end)] = f
-        for feature, wanted in features.items():
-            if wanted in ("any", "none"):
-                continue
-            for f in facts.evidence(feature)[:3]:  # profile features are named like the facts
-                chosen[(f.start, f.end)] = f
-        for name in ("robotic", "converted", "diversion"):
-            for f in facts.evidence(name)[:2]:
-                chosen[(f.start, f.end)] = f
-        return tuple(Evidence.from_finding(f) for _, f in sorted(chosen.items()))
+        names = ["esophagectomy"] + [f for f, wanted in features.items() if wanted not in ("any", "none")]
+        names += ["robotic", "converted", "diversion"]
+        chosen: list[Finding] = []
+        seen: set[tuple[str, str]] = set()
+        for name in names:
+            for f in facts.evidence(name)[:3]:
+                key = (f.label, f.text.lower())
+                if key not in seen:
+                    seen.add(key)
+                    chosen.append(f)
+        return tuple(Evidence.from_finding(f) for f in chosen)
 
     def _addons(self, facts: ProcedureFacts) -> tuple[CodeScore, ...]:
         out = []
