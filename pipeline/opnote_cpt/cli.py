@@ -36,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", help="model folder (default: the shipped model)")
     s.add_argument("--quiet", action="store_true", help="no summary on stderr")
 
+    k = sub.add_parser("spark-suggest", help="rank codes on Apache Spark: Parquet in (id, text), Parquet out")
+    k.add_argument("input")
+    k.add_argument("output")
+    k.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
+    k.add_argument("--force", action="store_true", help="replace an existing output")
+    k.add_argument("--top-k", type=_positive, default=5)
+    k.add_argument("--model", help="model folder (default: the shipped model)")
+
     e = sub.add_parser("extract", help="print the findings of one note")
     e.add_argument("path")
 
@@ -87,6 +95,15 @@ def _cmd_suggest(args) -> int:
     return 0
 
 
+def _cmd_spark_suggest(args) -> int:
+    from .spark import spark_suggest_files
+
+    n = spark_suggest_files(args.input, args.output, master=args.master, force=args.force, top_k=args.top_k,
+                            model_dir=args.model)
+    print(f"{n} notes -> {args.output}", file=sys.stderr)
+    return 0
+
+
 def _cmd_extract(args) -> int:
     from .engine import default_engine
     from .io.readers import iter_notes
@@ -128,7 +145,8 @@ def _cmd_evaluate(args) -> int:
     return 0
 
 
-COMMANDS = {"suggest": _cmd_suggest, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate}
+COMMANDS = {"suggest": _cmd_suggest, "spark-suggest": _cmd_spark_suggest, "extract": _cmd_extract,
+            "train": _cmd_train, "evaluate": _cmd_evaluate}
 
 
 # Most specific first: the exit code of the first matching class.
