@@ -1,10 +1,11 @@
 """Plain-data findings from a processed Doc."""
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 
+import numpy
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -13,7 +14,6 @@ from .nlp_constants import FINDINGS_GROUP
 # Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
 # blank line after their text: dictated notes often go on with the narrative without a header.
 SHORT_SECTIONS = frozenset({"diagnosis", "indications", "procedure", "planned_procedure", "administrative"})
-_BLANK_LINE = re.compile(r"\S[^\n]*\n[ \t]*\n")
 
 if not Doc.has_extension("opnote_findings"):
     Doc.set_extension("opnote_findings", default=[])
@@ -57,7 +57,7 @@ def _compute_findings(doc: Doc) -> list[dict]:
     if not spans:
         return []
     section_starts, section_names, section_ends = _section_bounds(doc)
-    sent_starts = [s.start for s in doc.sents]
+    sent_starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()  # no Span objects needed
     found = []
     for span in sorted(spans, key=lambda s: (s.start, s.end)):
         section = None
@@ -118,16 +118,22 @@ def collect_findings(doc: Doc) -> Doc:
 
 def _section_bounds(doc: Doc) -> tuple[list[int], list[str | None], list[int]]:
     """Character start, category and end of each section (short sections end at a blank line)."""
+    # Blank lines are whitespace tokens holding two or more line breaks; reading them from the
+    # tokens avoids rebuilding doc.text for every note.
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()
+    blank_lines = [doc[i].idx for i in spaces if doc[i].text.count("\n") > 1]
     starts, names, ends = [], [], []
-    text = doc.text
     for section in doc._.sections:
-        start = doc[section.title_start].idx if section.title_start < len(doc) else len(text)
+        start = doc[section.title_start].idx if section.title_start < len(doc) else len(doc.text)
         end = doc[section.body_end - 1].idx + len(doc[section.body_end - 1]) if section.body_end > 0 else 0
-        if section.category in SHORT_SECTIONS and section.body_start < len(doc):
-            body = doc[section.body_start].idx
-            blank = _BLANK_LINE.search(text, body, end)
-            if blank:
-                end = blank.end()
+        if section.category in SHORT_SECTIONS:
+            # the first blank line after the section's first words
+            first_word = next((i for i in range(section.body_start, section.body_end) if not doc[i].is_space), None)
+            if first_word is not None:
+                after = doc[first_word].idx
+                cut = next((b for b in blank_lines if b > after), None)
+                if cut is not None and cut < end:
+                    end = cut
         starts.append(start)
         names.append(section.category)
         ends.append(end)
