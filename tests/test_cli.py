@@ -118,3 +118,12 @@ def test_table_output_and_console_script(tmp_path):
 def test_missing_input_exit_code(tmp_path, capsys):
     assert main(["suggest", str(tmp_path / "nope.txt")]) == 2
     assert "input not found" in capsys.readouterr().err
+
+
+def test_progress_on_stderr_shows_rate_and_eta(notes_dir, tmp_path, capsys):
+    from opnote_cpt.batch import run_batch
+
+    summary = run_batch([notes_dir], tmp_path / "o.jsonl", jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert summary.read == 4 and "/4 notes" in err and "notes/s" in err
+    assert "\n" in err  # the progress line is closed before the summary

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .errors import InputError
-from .io.readers import NoteRecord, check_inputs, iter_notes
+from .io.readers import NoteRecord, check_inputs, count_notes, iter_notes
 from .io.writers import OUTPUT_SUFFIXES, open_writer, read_done_ids
 from .results import Suggestion
 
@@ -187,7 +187,7 @@ def run_batch(
             done = read_done_ids(out_path)
     summary = BatchSummary()
     show = sys.stderr.isatty() if progress is None else progress
-    meter = _Progress(None, show)
+    meter = _Progress((count_notes(inputs) or 0) - len(done) if show else None, show)
 
     def records() -> Iterator[NoteRecord]:
         for record in iter_notes(inputs):

@@ -148,3 +148,24 @@ def _iter_parquet(path: Path) -> Iterator[NoteRecord]:
         for note_id, text in zip(batch.column("id").to_pylist(), batch.column("text").to_pylist()):
             row += 1
             yield _record(note_id, text, f"{path}:row {row}")
+
+
+def count_notes(paths: Iterable[str | Path]) -> int | None:
+    """How many records the inputs hold, when that is cheap to know (for a progress ETA); else None."""
+    total = 0
+    for path in map(Path, paths):
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            total += sum(1 for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        elif suffix == ".jsonl":
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            total += pq.ParquetFile(path).metadata.num_rows
+        elif suffix == ".csv":
+            return None  # quoted fields may span lines: only parsing would tell
+        else:
+            total += 1
+    return total
