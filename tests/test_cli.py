@@ -127,3 +127,13 @@ def test_progress_on_stderr_shows_rate_and_eta(notes_dir, tmp_path, capsys):
     err = capsys.readouterr().err
     assert summary.read == 4 and "/4 notes" in err and "notes/s" in err
     assert "\n" in err  # the progress line is closed before the summary
+
+
+def test_output_folder_is_created_and_unwritable_output_is_a_clear_error(tmp_path, capsys):
+    out = tmp_path / "new" / "folder" / "out.jsonl"
+    assert main(["suggest", str(DEMO / "lap-nissen.txt"), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    assert read_jsonl(out)[0]["out_of_profile"] is True
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["suggest", str(DEMO / "lap-nissen.txt"), "-o", str(blocker / "out.jsonl"), "--quiet"]) == 2
+    assert "opnote-cpt:" in capsys.readouterr().err

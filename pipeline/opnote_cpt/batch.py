@@ -185,6 +185,7 @@ def run_batch(
             raise InputError(f"output exists: {out_path}; use --resume to continue it or --force to replace it")
         if resume:
             done = read_done_ids(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     show = sys.stderr.isatty() if progress is None else progress
     meter = _Progress((count_notes(inputs) or 0) - len(done) if show else None, show)

@@ -163,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     except OpnoteCptError as exc:
         print(f"opnote-cpt: {exc}", file=sys.stderr)
         return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+    except OSError as exc:  # a path we could not read or write: name it, nothing else
+        print(f"opnote-cpt: {exc.strerror or type(exc).__name__}: {exc.filename or ''}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
