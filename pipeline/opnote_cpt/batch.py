@@ -6,6 +6,7 @@ With --jobs N, N worker processes each load the engine once and run the same `En
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
@@ -59,18 +60,16 @@ class BatchSummary:
 
 
 # -- worker side ------------------------------------------------------------------------------
-_worker_engine = None
-
-
 def _init_worker(model_dir: str | None) -> None:
-    global _worker_engine
-    from .engine import Engine
+    from .engine import engine_for
 
-    _worker_engine = Engine(model_dir=model_dir)
+    engine_for(model_dir)  # load once per process, before the first task
 
 
-def _work(chunk: list[tuple[str, str]], top_k: int) -> list[dict]:
-    return [r.to_dict() for r in _worker_engine.suggest_many(chunk, top_k=top_k, batch_size=len(chunk))]
+def _work(chunk: list[tuple[str, str]], top_k: int, model_dir: str | None) -> list[dict]:
+    from .engine import engine_for
+
+    return [r.to_dict() for r in engine_for(model_dir).suggest_many(chunk, top_k=top_k, batch_size=len(chunk))]
 
 
 # -- driver side ------------------------------------------------------------------------------
@@ -88,9 +87,8 @@ def _chunks(records: Iterator[NoteRecord], size: int) -> Iterator[list[NoteRecor
 def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: int, model_dir) -> Iterator[dict]:
     """Results for every record, in input order; error records are answered without the engine."""
 
-    def split(chunk):
-        todo = [(r.id, r.text) for r in chunk if r.error is None]
-        return todo
+    def todo(chunk: list[NoteRecord]) -> list[tuple[str, str]]:
+        return [(r.id, r.text) for r in chunk if r.error is None]
 
     def merge(chunk, done: list[dict]) -> Iterator[dict]:
         it = iter(done)
@@ -101,27 +99,18 @@ def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: i
     if first is None:
         return
     second = next(chunks, None)
+    chunks = itertools.chain([first] if second is None else [first, second], chunks)
     if jobs <= 1 or second is None:
         # Small inputs and --jobs 1 run in this process: no worker start-up cost.
-        _init_worker(model_dir)
-        for chunk in ([first] + ([second] if second else [])):
-            yield from merge(chunk, _work(split(chunk), top_k))
         for chunk in chunks:
-            yield from merge(chunk, _work(split(chunk), top_k))
+            yield from merge(chunk, _work(todo(chunk), top_k, model_dir))
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(jobs, initializer=_init_worker, initargs=(model_dir,)) as pool:
         pending: deque = deque()
-        source = iter([first, second])
-
-        def submit(chunk) -> None:
-            pending.append((chunk, pool.apply_async(_work, (split(chunk), top_k))))
-
-        for chunk in source:
-            submit(chunk)
         for chunk in chunks:
-            submit(chunk)
+            pending.append((chunk, pool.apply_async(_work, (todo(chunk), top_k, model_dir))))
             if len(pending) >= jobs * 4:  # bounded: memory does not grow with the input
                 done_chunk, future = pending.popleft()
                 yield from merge(done_chunk, future.get())

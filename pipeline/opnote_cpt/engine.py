@@ -6,6 +6,7 @@ batch path) both call it, so a note gets the same answer whichever way it comes 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -23,6 +24,11 @@ from .textprep import prepare
 
 OUT_OF_PROFILE = "OUT"
 MAX_NOTE_CHARS = 1_000_000  # a long op note is ~30,000 characters; larger inputs are exports gone wrong
+
+
+def out_of_profile_probability(gate, X_gate: numpy.ndarray) -> numpy.ndarray:
+    """P(out of profile) for each row, from the gate (classes "IN" and "OUT")."""
+    return gate.predict_proba(X_gate)[:, list(gate.classes_).index(OUT_OF_PROFILE)]
 
 
 def check_note_text(text: object) -> str:
@@ -73,7 +79,6 @@ class Engine:
         self.gate, self.ranker = stored.estimator
         self.meta = stored.meta
         self.codes = [str(c) for c in self.ranker.classes_]
-        self._in_column = [str(c) for c in self.gate.classes_].index("IN")
         self.nlp = nlp or build_nlp()
         self._lock = threading.Lock()  # spaCy's vocabulary grows as new words arrive; one writer at a time
 
@@ -88,8 +93,8 @@ class Engine:
     def score(self, findings: list[Finding], *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
         facts = derive_facts(findings)
         x = self.schema.vector(facts)[numpy.newaxis, :]
-        p_in = float(self.gate.predict_proba(x[:, self.schema.gate_mask])[0][self._in_column])
-        p_out = 1.0 - p_in
+        p_out = float(out_of_profile_probability(self.gate, x[:, self.schema.gate_mask])[0])
+        p_in = 1.0 - p_out
         given_in = self.ranker.predict_proba(x)[0]
         ranked = sorted(((code, p_in * float(p)) for code, p in zip(self.codes, given_in)), key=lambda kv: (-kv[1], kv[0]))
         out_of_profile = p_out > self.out_threshold
@@ -204,29 +209,32 @@ class Engine:
         except Exception:
             # One bad note must not sink its batch: redo the batch note by note.
             for i in good:
-                results[i] = self._suggest_isolated(batch[i][0], texts[i], top_k)
+                results[i] = self.suggest(texts[i], note_id=batch[i][0], top_k=top_k)
         return results  # type: ignore[return-value]
-
-    def _suggest_isolated(self, note_id: str | None, text: str, top_k: int) -> Suggestion:
-        return self.suggest(text, note_id=note_id, top_k=top_k)
 
 
 def _with_original_text(findings: list[Finding], text: str) -> list[Finding]:
     """Evidence quotes the caller's text (prepare() keeps offsets, not characters)."""
-    from dataclasses import replace
-
     return [f if text[f.start:f.end] == f.text else replace(f, text=text[f.start:f.end]) for f in findings]
 
 
-_default: Engine | None = None
-_default_lock = threading.Lock()
+_engines: dict[str | None, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(model_dir: str | Path | None = None) -> Engine:
+    """One shared engine per model folder in this process, built on first use (not at import).
+
+    The batch workers and Spark's Python workers call this too, so a process loads a model once.
+    """
+    key = str(model_dir) if model_dir else None
+    if key not in _engines:
+        with _engines_lock:
+            if key not in _engines:
+                _engines[key] = Engine(model_dir=key)
+    return _engines[key]
 
 
 def default_engine() -> Engine:
-    """The shared engine with the shipped model, built on first use (not at import)."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Engine()
-    return _default
+    """The shared engine with the shipped model."""
+    return engine_for(None)

@@ -77,7 +77,7 @@ def author_cross_validation(corpus_dir, *, splits: tuple[str, ...] = ("train", "
     import numpy
 
     from .corpus import load_corpus
-    from .engine import OUT_OF_PROFILE
+    from .engine import OUT_OF_PROFILE, out_of_profile_probability
     from .features import FeatureSchema, rule_concepts
     from .profile import load_profile
     from .training import featurize, fit_ranker
@@ -93,8 +93,7 @@ def author_cross_validation(corpus_dir, *, splits: tuple[str, ...] = ("train", "
     for group in sorted(set(groups)):
         held = groups == group
         gate, ranker = fit_ranker(X[~held], list(y[~held]), schema.gate_mask)
-        inside_col = list(gate.classes_).index("IN")
-        p_out[held] = 1 - gate.predict_proba(X[held][:, schema.gate_mask])[:, inside_col]
+        p_out[held] = out_of_profile_probability(gate, X[held][:, schema.gate_mask])
         proba = ranker.predict_proba(X[held])
         order = numpy.argsort(-proba, axis=1)
         for row, i in zip(order, numpy.flatnonzero(held)):

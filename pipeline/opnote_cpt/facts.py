@@ -68,8 +68,7 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
         return [f for f in findings if f.negated and f.label == label and f.concept in concepts]
 
     def negated_operative(label: str, *concepts: str) -> list[Finding]:
-        return [f for f in findings if f.negated and f.label == label and f.concept in concepts
-                and f.section not in NON_OPERATIVE_SECTIONS]
+        return [f for f in negated(label, *concepts) if f.section not in NON_OPERATIVE_SECTIONS]
 
     facts: dict[str, Fact] = {}
 
@@ -106,7 +105,8 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
     left = get("APPROACH", "left_thoracotomy")
     right = get("APPROACH", "right_thoracotomy")
     thoracotomy = get("APPROACH", "thoracotomy") + left + right + get("CONVERSION", "to_thoracotomy")
-    thoracoscopic = [f for f in get("APPROACH", "thoracoscopic")]
+    thoracoscopic = get("APPROACH", "thoracoscopic")
+    no_chest_access = negated_operative("APPROACH", "thoracotomy", "thoracoscopic", "left_thoracotomy", "right_thoracotomy")
     if thoracoabdominal:
         put("chest", "thoracoabdominal", thoracoabdominal)
     elif thoracotomy and (converted_chest or _weight(thoracotomy) >= _weight(thoracoscopic)):
@@ -117,8 +117,8 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
         put("chest", "none", transhiatal)
     elif ivor or mckeown:
         put("chest", "thoracoscopic" if (robotic or mis) else "thoracotomy", ivor + mckeown + robotic + mis)
-    elif negated_operative("APPROACH", "thoracotomy", "thoracoscopic", "left_thoracotomy", "right_thoracotomy"):
-        put("chest", "none", negated_operative("APPROACH", "thoracotomy", "thoracoscopic", "left_thoracotomy", "right_thoracotomy"))
+    elif no_chest_access:
+        put("chest", "none", no_chest_access)  # "no thoracotomy was required"
     else:
         put("chest", UNKNOWN)
     put("thoracotomy_side", "left" if _weight(left) > _weight(right) else "right" if right else "unknown", left or right)
@@ -136,8 +136,8 @@ def derive_facts(findings: list[Finding]) -> ProcedureFacts:
         put("abdomen", "laparoscopic", robotic + mis)
     elif ivor or mckeown or orringer:
         put("abdomen", "laparotomy", ivor + mckeown + orringer)
-    elif negated("APPROACH", "laparotomy", "laparoscopic"):
-        put("abdomen", "none", negated("APPROACH", "laparotomy", "laparoscopic"))  # "the abdomen was not opened"
+    elif no_abdominal_access := negated("APPROACH", "laparotomy", "laparoscopic"):
+        put("abdomen", "none", no_abdominal_access)  # "the abdomen was not opened"
     else:
         put("abdomen", UNKNOWN)
     if conversions and facts["abdomen"].value == "laparoscopic" and converted_abdomen:

@@ -14,9 +14,6 @@ from typing import Iterator
 
 from .errors import InputError
 
-_engines: dict = {}  # one engine per model folder, per Python worker process
-
-
 def _require_spark():
     try:
         import pyspark  # noqa: F401
@@ -33,18 +30,12 @@ def spark_schema():
     return from_arrow_schema(result_schema())
 
 
-def _executor_engine(model_dir: str | None):
-    if model_dir not in _engines:
-        from .engine import Engine
-
-        _engines[model_dir] = Engine(model_dir=model_dir)
-    return _engines[model_dir]
-
-
 def _score_batches(batches: Iterator, *, top_k: int, model_dir: str | None, columns: list[str]) -> Iterator:
     import pandas
 
-    engine = _executor_engine(model_dir)
+    from .engine import engine_for
+
+    engine = engine_for(model_dir)  # once per Python worker process
     for frame in batches:
         ids = [None if i is None or (isinstance(i, float) and i != i) else str(i) for i in frame["id"].tolist()]
         texts = [t if isinstance(t, str) else None for t in frame["text"].tolist()]

@@ -5,6 +5,7 @@ Each yields NoteRecord in input order. A record that cannot be read becomes a re
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import sys
@@ -118,9 +119,11 @@ def _iter_jsonl(path: Path) -> Iterator[NoteRecord]:
 
 def _iter_csv(path: Path) -> Iterator[NoteRecord]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    data_head = path.open("rb").read(4096)
+    with path.open("rb") as handle:
+        head = handle.read(65536)
     try:
-        data_head.decode("utf-8")
+        # not final: a character cut at the end of the sample is not an error
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         encoding = "utf-8-sig"
     except UnicodeDecodeError:
         encoding = "cp1252"
