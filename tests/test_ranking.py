@@ -94,3 +94,17 @@ def test_batch_path_equals_single_path(engine):
     batch = list(engine.suggest_many(records, batch_size=3))
     single = [engine.suggest(text, note_id=code) for code, text in records]
     assert batch == single
+
+
+def test_probabilities_equal_predict_proba_whatever_the_batch(engine):
+    import numpy
+
+    from opnote_cpt.linear import class_probabilities
+
+    rng = numpy.random.default_rng(0)
+    X = rng.random((37, engine.ranker.coef_.shape[1]))
+    for estimator, columns in ((engine.ranker, slice(None)), (engine.gate, engine.schema.gate_mask)):
+        batch = class_probabilities(estimator, X[:, columns])
+        numpy.testing.assert_allclose(batch, estimator.predict_proba(X[:, columns]), rtol=0, atol=1e-12)
+        alone = numpy.vstack([class_probabilities(estimator, X[i:i + 1, columns]) for i in range(len(X))])
+        assert numpy.array_equal(batch, alone)  # bit for bit: a note scores the same in any batch

@@ -107,6 +107,12 @@ def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: i
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
+    if method == "fork":
+        # Load once here: the forked workers share the loaded pipeline and model (copy-on-write)
+        # instead of each spending seconds of CPU loading its own while the others wait for cores.
+        from .engine import engine_for
+
+        engine_for(model_dir)
     with context.Pool(jobs, initializer=_init_worker, initargs=(model_dir,)) as pool:
         pending: deque = deque()
         for chunk in chunks:

@@ -1,7 +1,8 @@
 """The engine: one object holding the pipeline, the profile and the ranker.
 
-`Engine.score` is the single scoring function: `suggest()` (one note) and `suggest_many()` (the
-batch path) both call it, so a note gets the same answer whichever way it comes in.
+`Engine.score_many` is the single scoring function: `suggest()` (one note, through `score`) and
+`suggest_many()` (the batch path, a chunk at a time) both call it, so a note gets the same answer
+whichever way it comes in.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .errors import InputError, ModelError
 from .extraction import Finding, build_nlp, findings_from_doc
 from .facts import ProcedureFacts, derive_facts
 from .features import FeatureSchema, rule_concepts
+from .linear import class_probabilities
 from .model_store import StoredModel, load_model
 from .profile import CodeProfile, load_profile
 from .results import CodeScore, Evidence, Suggestion
@@ -28,7 +30,7 @@ MAX_NOTE_CHARS = 1_000_000  # a long op note is ~30,000 characters; larger input
 
 def out_of_profile_probability(gate, X_gate: numpy.ndarray) -> numpy.ndarray:
     """P(out of profile) for each row, from the gate (classes "IN" and "OUT")."""
-    return gate.predict_proba(X_gate)[:, list(gate.classes_).index(OUT_OF_PROFILE)]
+    return class_probabilities(gate, X_gate)[:, list(gate.classes_).index(OUT_OF_PROFILE)]
 
 
 def check_note_text(text: object) -> str:
@@ -91,11 +93,28 @@ class Engine:
 
     # -- scoring ------------------------------------------------------------------------------
     def score(self, findings: list[Finding], *, note_id: str | None = None, top_k: int = 5) -> Suggestion:
-        facts = derive_facts(findings)
-        x = self.schema.vector(facts)[numpy.newaxis, :]
-        p_out = float(out_of_profile_probability(self.gate, x[:, self.schema.gate_mask])[0])
+        return self.score_many([findings], note_ids=[note_id], top_k=top_k)[0]
+
+    def score_many(
+        self, findings_lists: list[list[Finding]], *, note_ids: list[str | None], top_k: int = 5
+    ) -> list[Suggestion]:
+        """Rank the codes for several notes; the classifiers run once over all rows, and a row's
+        scores do not depend on the rows beside it (see `linear.py`)."""
+        facts_list = [derive_facts(findings) for findings in findings_lists]
+        if not facts_list:
+            return []
+        X = numpy.vstack([self.schema.vector(facts) for facts in facts_list])
+        p_out_all = out_of_profile_probability(self.gate, X[:, self.schema.gate_mask])
+        given_in_all = class_probabilities(self.ranker, X)
+        return [
+            self._suggestion(facts, float(p_out), given_in, note_id, top_k)
+            for facts, p_out, given_in, note_id in zip(facts_list, p_out_all, given_in_all, note_ids)
+        ]
+
+    def _suggestion(
+        self, facts: ProcedureFacts, p_out: float, given_in: numpy.ndarray, note_id: str | None, top_k: int
+    ) -> Suggestion:
         p_in = 1.0 - p_out
-        given_in = self.ranker.predict_proba(x)[0]
         ranked = sorted(((code, p_in * float(p)) for code, p in zip(self.codes, given_in)), key=lambda kv: (-kv[1], kv[0]))
         out_of_profile = p_out > self.out_threshold
         reasons: list[str] = []
@@ -203,9 +222,10 @@ class Engine:
         try:
             with self._lock:
                 docs = list(self.nlp.pipe(prepare(texts[i]) for i in good))
-            for i, doc in zip(good, docs):
-                findings = _with_original_text(findings_from_doc(doc), texts[i])
-                results[i] = self.score(findings, note_id=batch[i][0], top_k=top_k)
+            findings = [_with_original_text(findings_from_doc(doc), texts[i]) for i, doc in zip(good, docs)]
+            scored = self.score_many(findings, note_ids=[batch[i][0] for i in good], top_k=top_k)
+            for i, suggestion in zip(good, scored):
+                results[i] = suggestion
         except Exception:
             # One bad note must not sink its batch: redo the batch note by note.
             for i in good:

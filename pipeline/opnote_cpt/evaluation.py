@@ -79,6 +79,7 @@ def author_cross_validation(corpus_dir, *, splits: tuple[str, ...] = ("train", "
     from .corpus import load_corpus
     from .engine import OUT_OF_PROFILE, out_of_profile_probability
     from .features import FeatureSchema, rule_concepts
+    from .linear import class_probabilities
     from .profile import load_profile
     from .training import featurize, fit_ranker
 
@@ -94,7 +95,7 @@ def author_cross_validation(corpus_dir, *, splits: tuple[str, ...] = ("train", "
         held = groups == group
         gate, ranker = fit_ranker(X[~held], list(y[~held]), schema.gate_mask)
         p_out[held] = out_of_profile_probability(gate, X[held][:, schema.gate_mask])
-        proba = ranker.predict_proba(X[held])
+        proba = class_probabilities(ranker, X[held])
         order = numpy.argsort(-proba, axis=1)
         for row, i in zip(order, numpy.flatnonzero(held)):
             top[i] = ranker.classes_[row[0]]

@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import findings, relations, sectionizer, sentences  # noqa: F401  (register the opnote_* factories)
+from . import context, findings, relations, sectionizer, sentences  # noqa: F401  (register the opnote_* factories)
 from .nlp_constants import FINDINGS_GROUP
 from .rule_files import load_context_rules, load_section_rules, load_target_rules
 from .word_families import WordFamilies, install_word_families
@@ -43,7 +43,7 @@ def build_nlp(
     )
     nlp.add_pipe("opnote_relations", config={"path": str(relations_path) if relations_path else None})
     context = nlp.add_pipe(
-        "medspacy_context", config={"rules": None, "input_span_type": "group", "span_group_name": FINDINGS_GROUP}
+        "opnote_context", config={"rules": None, "input_span_type": "group", "span_group_name": FINDINGS_GROUP}
     )
     nlp.add_pipe("opnote_findings")
     # medspaCy runs nlp() on every phrase rule it adds: with the pipes disabled that is tokenizing only.

@@ -1,0 +1,79 @@
+"""medspaCy's ConText, comparing a modifier only with what is in its own sentence.
+
+medspaCy's ConTextGraph calls `limit_scope` for every pair of modifiers and `modifies` for every
+(target, modifier) pair of the note. A modifier's scope lies inside its sentence (our ConText has
+no window, so scopes come from sentences) and only ever shrinks, so a modifier can only limit or
+modify what is in that sentence. This subclass keeps medspaCy's rules, matcher, ConTextModifier
+and attributes, and makes those same calls, in the same order, for the pairs in one sentence. If
+a modifier or target crosses a sentence boundary, the note falls back to all pairs.
+`tests/test_context.py` compares the findings of corpus and real notes with medspaCy's ConText.
+"""
+
+import numpy
+from medspacy.context import ConText
+from medspacy.context.context_graph import ConTextGraph
+from medspacy.context.context_modifier import ConTextModifier
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+class SentenceContext(ConText):
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
+        if targets is not None or self.input_span_type != "group" or self.max_scope is not None:
+            return super().__call__(doc, targets)  # window scopes can leave the sentence
+        matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
+        strings = self.nlp.vocab.strings
+        graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+        graph.targets = targets = doc.spans[self.span_group_name]
+        sentence = numpy.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
+        graph.modifiers = modifiers = [
+            ConTextModifier(matcher.rule_map[strings[match_id]], start, end, doc, max_scope=None)
+            for match_id, start, end in matcher(doc)
+        ]
+        spans = [(m._start, m._end) for m in modifiers] + [(t.start, t.end) for t in targets]
+        if any(sentence[start] != sentence[end - 1] for start, end in spans if end > start):
+            sentence = [0] * len(doc)  # something spans two sentences: compare all pairs
+        by_sentence: dict[int, list[ConTextModifier]] = {}
+        for modifier in modifiers:
+            by_sentence.setdefault(sentence[modifier._start], []).append(modifier)
+
+        for group in by_sentence.values():  # as ConTextGraph.update_scopes, within a sentence
+            for i, first in enumerate(group):
+                for second in group[i + 1:]:
+                    first.limit_scope(second)
+                    second.limit_scope(first)
+        if graph.prune_on_modifier_overlap:  # rarely used: medspaCy's own loop over all pairs
+            graph.modifiers = modifiers = [
+                m for m in modifiers
+                if not any(t.start <= m._start < t.end or t.start < m._end <= t.end for t in targets)
+            ]
+            kept = {id(m) for m in modifiers}
+            by_sentence = {k: [m for m in g if id(m) in kept] for k, g in by_sentence.items()}
+        for target in targets:  # as ConTextGraph.apply_modifiers, within a sentence
+            for modifier in by_sentence.get(sentence[target.start], ()):
+                if modifier.modifies(target):
+                    modifier.modify(target)
+        edges = []
+        for modifier in modifiers:
+            modifier.reduce_targets()
+            edges.extend((target, modifier) for target in modifier._targets)
+        graph.edges = edges
+
+        for target, modifier in edges:
+            target._.modifiers += (modifier,)
+        if self.context_attributes_mapping:
+            self.set_context_attributes(edges)
+        doc._.context_graph = graph
+        return doc
+
+
+
+@Language.factory(
+    "opnote_context",
+    default_config={"rules": None, "input_span_type": "group", "span_group_name": "medspacy_spans"},
+)
+def make_sentence_context(nlp: Language, name: str, rules: str | None, input_span_type: str,
+                          span_group_name: str) -> SentenceContext:
+    return SentenceContext(nlp, name=name, rules=rules, input_span_type=input_span_type,
+                           span_group_name=span_group_name)

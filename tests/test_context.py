@@ -1,0 +1,31 @@
+"""Our sentence-scoped ConText gives the findings of medspaCy's own ConText, on real inputs."""
+from conftest import CORPUS, REALNOTES
+
+
+def _with_medspacy_context():
+    from opnote_cpt.extraction import build_nlp
+    from opnote_cpt.extraction.nlp_constants import FINDINGS_GROUP
+    from opnote_cpt.extraction.rule_files import load_context_rules
+
+    nlp = build_nlp()
+    nlp.replace_pipe("opnote_context", "medspacy_context",
+                     config={"rules": None, "input_span_type": "group", "span_group_name": FINDINGS_GROUP})
+    with nlp.select_pipes(enable=[]):
+        nlp.get_pipe("opnote_context").add(load_context_rules(nlp))
+    return nlp
+
+
+def test_findings_equal_medspacy_context_on_corpus_and_real_notes(engine):
+    from opnote_cpt.extraction import findings_from_doc
+    from opnote_cpt.textprep import prepare
+
+    reference = _with_medspacy_context()
+    assert type(reference.get_pipe("opnote_context")).__name__ == "ConText"
+    paths = sorted((CORPUS / "notes").glob("*/*.txt"))[::3] + sorted((REALNOTES / "mtsamples").glob("*.txt"))
+    texts = [prepare(p.read_text(encoding="utf-8")) for p in paths]
+    ours = [findings_from_doc(d) for d in engine.nlp.pipe(texts)]
+    theirs = [findings_from_doc(d) for d in reference.pipe(texts)]
+    assert sum(map(len, ours)) > 5000
+    assert sum(f.negated or f.historical or f.hypothetical for fs in ours for f in fs) > 500  # context did work
+    for path, a, b in zip(paths, ours, theirs):
+        assert a == b, path.name
