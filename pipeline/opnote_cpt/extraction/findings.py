@@ -9,7 +9,7 @@ from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .nlp_constants import FINDINGS_GROUP
+from .nlp_constants import FINDINGS_GROUP, TEXT_KEY
 
 # Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
 # blank line after their text: dictated notes often go on with the narrative without a header.
@@ -53,28 +53,30 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
 
 
 def _compute_findings(doc: Doc) -> list[dict]:
-    spans = list(doc.spans.get(FINDINGS_GROUP, ()))
+    spans = sorted(doc.spans.get(FINDINGS_GROUP, ()), key=lambda s: (s.start, s.end))
     if not spans:
         return []
     section_starts, section_names, section_ends = _section_bounds(doc)
     sent_starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()  # no Span objects needed
+    values = _span_extension_values(doc)
     found = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+    for span in spans:
+        start, end = span.start_char, span.end_char
         section = None
-        k = bisect_right(section_starts, span.start_char) - 1
-        if k >= 0 and span.start_char < section_ends[k]:
+        k = bisect_right(section_starts, start) - 1
+        if k >= 0 and start < section_ends[k]:
             section = section_names[k]
         found.append(
             dict(
                 label=span.label_,
-                concept=span._.target_rule.metadata["concept"],
+                concept=values[("target_rule", start, end)].metadata["concept"],
                 text=span.text,
-                start=span.start_char,
-                end=span.end_char,
+                start=start,
+                end=end,
                 section=section,
-                negated=bool(span._.is_negated),
-                historical=bool(span._.is_historical),
-                hypothetical=bool(span._.is_hypothetical),
+                negated=bool(values.get(("is_negated", start, end))),
+                historical=bool(values.get(("is_historical", start, end))),
+                hypothetical=bool(values.get(("is_hypothetical", start, end))),
                 sentence=bisect_right(sent_starts, span.start) - 1,
             )
         )
@@ -113,7 +115,19 @@ def collect_findings(doc: Doc) -> Doc:
     doc._.opnote_findings = [[f[name] for name in _FIELDS] for f in _compute_findings(doc)]
     for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) > 1 and k[1] in _TRANSIENT]:
         del doc.user_data[key]
+    doc.user_data.pop(TEXT_KEY, None)  # the text is the caller's; do not carry a copy in the Doc
     return doc
+
+
+def _span_extension_values(doc: Doc) -> dict[tuple[str, int, int], object]:
+    """(name, start_char, end_char) -> value of every span extension set on the Doc.
+
+    spaCy keeps a span's `._` values in `doc.user_data` under ("._.", name, start_char, end_char);
+    one pass over it is ~20x cheaper than creating an Underscore object per attribute read. An
+    attribute never set (a finding ConText did not modify) is absent and reads as its default.
+    """
+    return {key[1:]: value for key, value in doc.user_data.items()
+            if isinstance(key, tuple) and len(key) == 4 and key[0] == "._."}
 
 
 def _section_bounds(doc: Doc) -> tuple[list[int], list[str | None], list[int]]:

@@ -7,9 +7,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import context, findings, relations, sectionizer, sentences  # noqa: F401  (register the opnote_* factories)
+from . import context, findings, relations, sectionizer, sentences, targets  # noqa: F401  (register the opnote_* factories)
 from .nlp_constants import FINDINGS_GROUP
 from .rule_files import load_context_rules, load_section_rules, load_target_rules
+from .tokenizer import TextKeepingTokenizer
 from .word_families import WordFamilies, install_word_families
 
 
@@ -33,12 +34,13 @@ def build_nlp(
     warnings.filterwarnings("ignore", message=r"\[W036\]")
 
     nlp = spacy.blank("en")
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     install_word_families(nlp, WordFamilies.from_jsonl(norms_path))
     nlp.add_pipe("opnote_sentences")
     sections = nlp.add_pipe("opnote_sectionizer")
     # Target phrases match on NORM, so one phrase covers a word family and British spellings.
     matcher = nlp.add_pipe(
-        "medspacy_target_matcher",
+        "opnote_target_matcher",
         config={"rules": None, "result_type": "group", "span_group_name": FINDINGS_GROUP, "phrase_matcher_attr": "NORM"},
     )
     nlp.add_pipe("opnote_relations", config={"path": str(relations_path) if relations_path else None})

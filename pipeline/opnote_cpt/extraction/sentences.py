@@ -15,6 +15,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .tokenizer import doc_text
+
 _BOUNDARY = re.compile(
     r"""(?<=[.!?;])\s+(?=\S)            # after sentence punctuation
       | :[ \t]*\n\s*(?=\S)              # after a colon that ends a line
@@ -32,7 +34,7 @@ def split_sentences(doc: Doc) -> Doc:
     starts = doc.to_array([IDX])
     flags = numpy.full((len(doc), 1), -1, dtype="int32")
     flags[0, 0] = 1
-    offsets = [m.end() for m in _BOUNDARY.finditer(doc.text)]
+    offsets = [m.end() for m in _BOUNDARY.finditer(doc_text(doc))]
     if offsets:
         positions = numpy.searchsorted(starts, numpy.asarray(offsets, dtype=starts.dtype))
         positions = positions[positions < len(doc)]
