@@ -29,3 +29,27 @@ def test_findings_equal_medspacy_context_on_corpus_and_real_notes(engine):
     assert sum(f.negated or f.historical or f.hypothetical for fs in ours for f in fs) > 500  # context did work
     for path, a, b in zip(paths, ours, theirs):
         assert a == b, path.name
+
+
+def test_anchored_windows_find_every_token_pattern_match():
+    import spacy
+    from spacy.matcher import Matcher
+
+    from opnote_cpt.extraction.anchors import AnchoredWindows
+
+    nlp = spacy.blank("en")
+    patterns = [
+        [{"LOWER": "in"}, {"LOWER": {"IN": ["march", "may"]}}, {"LOWER": "of", "OP": "?"}, {"TEXT": {"REGEX": "^(19|20)\\d\\d$"}}],
+        [{"LOWER": "status"}, {"LOWER": "post"}],
+    ]
+    matcher = Matcher(nlp.vocab)
+    for i, pattern in enumerate(patterns):
+        matcher.add(str(i), [pattern])
+    windows = AnchoredWindows(nlp.vocab, patterns)
+    doc = nlp("Status post Nissen in May of 2019; seen in march 2020. Nothing in May. The pylorus in 1999 was fine.")
+    found = sorted((m, s + a, e + a) for a, b in windows(doc) for m, s, e in matcher(doc[a:b]))
+    assert found == sorted(matcher(doc)) and len(found) == 3
+    assert sum(b - a for a, b in windows(doc)) < len(doc)  # the Matcher reads part of the note only
+    assert windows(nlp("Nothing to see here.")) == []
+    unbounded = AnchoredWindows(nlp.vocab, [[{"LOWER": "in"}, {"IS_DIGIT": True, "OP": "+"}]])
+    assert unbounded(doc) == [(0, len(doc))]

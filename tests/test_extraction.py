@@ -141,3 +141,11 @@ def test_multiprocess_pipe_matches_single_process():
     single = [findings_from_doc(d) for d in nlp.pipe(texts)]
     multi = [findings_from_doc(d) for d in nlp.pipe(texts, n_process=2, batch_size=3)]
     assert multi == single
+
+
+def test_exact_word_rule_is_case_sensitive(engine, extract):
+    # "THE" (transhiatal esophagectomy) is matched by its exact text, outside spaCy's token Matcher
+    assert find(extract("Orringer-style lap THE, cervical anastomosis."), "APPROACH", "transhiatal_esophagectomy")
+    assert not find(extract("Lap the stomach was mobilised and a cervical anastomosis made."),
+                    "APPROACH", "transhiatal_esophagectomy")
+    assert [{"ORTH": "THE"}] in [r.pattern for r in engine.nlp.get_pipe("opnote_target_matcher").rules]

@@ -6,6 +6,7 @@ no window, so scopes come from sentences) and only ever shrinks, so a modifier c
 modify what is in that sentence. This subclass keeps medspaCy's rules, matcher, ConTextModifier
 and attributes, and makes those same calls, in the same order, for the pairs in one sentence. If
 a modifier or target crosses a sentence boundary, the note falls back to all pairs.
+Its token-pattern rules are matched only around the words they need (see `anchors.py`).
 `tests/test_context.py` compares the findings of corpus and real notes with medspaCy's ConText.
 """
 
@@ -16,6 +17,10 @@ from medspacy.context.context_modifier import ConTextModifier
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from medspacy.common.util import prune_overlapping_matches
+
+from .anchors import AnchoredWindows
 
 
 class SentenceContext(ConText):
@@ -29,7 +34,7 @@ class SentenceContext(ConText):
         sentence = numpy.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
         graph.modifiers = modifiers = [
             ConTextModifier(matcher.rule_map[strings[match_id]], start, end, doc, max_scope=None)
-            for match_id, start, end in matcher(doc)
+            for match_id, start, end in self._modifier_matches(doc)
         ]
         spans = [(m._start, m._end) for m in modifiers] + [(t.start, t.end) for t in targets]
         if any(sentence[start] != sentence[end - 1] for start, end in spans if end > start):
@@ -66,6 +71,23 @@ class SentenceContext(ConText):
             self.set_context_attributes(edges)
         doc._.context_graph = graph
         return doc
+
+    def _modifier_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """What medspaCy's matcher finds: its three matchers in its order, then its pruning; the
+        token patterns are read only in their anchored windows."""
+        matcher = self._ConText__matcher
+        token_matcher = matcher._MedspacyMatcher__matcher
+        matches = []
+        if len(token_matcher):
+            rules = self.rules
+            if getattr(self, "_windows_for", None) != len(rules):  # rules can be added after start
+                self._windows = AnchoredWindows(self.nlp.vocab, [r.pattern for r in rules if r.pattern is not None])
+                self._windows_for = len(rules)
+            for start, end in self._windows(doc):
+                matches += [(match_id, s + start, e + start) for match_id, s, e in token_matcher(doc[start:end])]
+        matches += matcher._MedspacyMatcher__phrase_matcher(doc)
+        matches += matcher._MedspacyMatcher__regex_matcher(doc)
+        return prune_overlapping_matches(matches) if matcher._prune else matches
 
 
 
