@@ -30,7 +30,7 @@ class SentenceContext(ConText):
         matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
         strings = self.nlp.vocab.strings
         graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
-        graph.targets = targets = doc.spans[self.span_group_name]
+        graph.targets = targets = list(doc.spans[self.span_group_name])  # a SpanGroup makes new Spans per pass
         sentence = numpy.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
         graph.modifiers = modifiers = [
             ConTextModifier(matcher.rule_map[strings[match_id]], start, end, doc, max_scope=None)

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .nlp_constants import FINDINGS_GROUP, TEXT_KEY
+from .span_values import span_extension_values
 
 # Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
 # blank line after their text: dictated notes often go on with the narrative without a header.
@@ -58,7 +59,7 @@ def _compute_findings(doc: Doc) -> list[dict]:
         return []
     section_starts, section_names, section_ends = _section_bounds(doc)
     sent_starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()  # no Span objects needed
-    values = _span_extension_values(doc)
+    values = span_extension_values(doc)
     found = []
     for span in spans:
         start, end = span.start_char, span.end_char
@@ -117,17 +118,6 @@ def collect_findings(doc: Doc) -> Doc:
         del doc.user_data[key]
     doc.user_data.pop(TEXT_KEY, None)  # the text is the caller's; do not carry a copy in the Doc
     return doc
-
-
-def _span_extension_values(doc: Doc) -> dict[tuple[str, int, int], object]:
-    """(name, start_char, end_char) -> value of every span extension set on the Doc.
-
-    spaCy keeps a span's `._` values in `doc.user_data` under ("._.", name, start_char, end_char);
-    one pass over it is ~20x cheaper than creating an Underscore object per attribute read. An
-    attribute never set (a finding ConText did not modify) is absent and reads as its default.
-    """
-    return {key[1:]: value for key, value in doc.user_data.items()
-            if isinstance(key, tuple) and len(key) == 4 and key[0] == "._."}
 
 
 def _section_bounds(doc: Doc) -> tuple[list[int], list[str | None], list[int]]:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from ..errors import RuleFileError
 from ..jsonl_rules import bundled_path, read_jsonl_records
 from .nlp_constants import FINDINGS_GROUP
+from .span_values import span_extension_values
 
 RULE_KEYS = {"label", "concept"}
 OPTIONAL_KEYS = {"words", "before", "after", "then", "otherwise"}
@@ -95,9 +96,10 @@ class RelationResolver:
         arrays = doc.to_array([NORM, SENT_START])
         norms = arrays[:, 0].tolist()
         sent_ids = numpy.cumsum(arrays[:, 1].astype("int64") == 1).tolist()
+        rules = span_extension_values(doc)
         kept = []
         for span in spans:
-            anchor = (span.label_, span._.target_rule.metadata["concept"])
+            anchor = (span.label_, rules[("target_rule", span.start_char, span.end_char)].metadata["concept"])
             if anchor not in self._by_anchor and anchor not in self.otherwise:
                 kept.append(span)
                 continue
