@@ -128,8 +128,9 @@ class Engine:
             if p_out >= self.low_confidence:
                 return Suggestion(id=note_id, out_of_profile=True, neighbours=neighbours)
             reasons.append(f"not clearly out of profile (score {p_out:.2f}); closest codes listed")
+        cache: dict = {}
         codes = tuple(
-            CodeScore(code, p, rank, self._evidence(facts, code))
+            CodeScore(code, p, rank, self._evidence(facts, code, cache))
             for rank, (code, p) in enumerate(ranked[:top_k], start=1)
         )
         reasons += self._review_reasons(facts, codes) if not out_of_profile else []
@@ -139,20 +140,25 @@ class Engine:
             needs_review=bool(reasons), review_reasons=tuple(reasons), neighbours=neighbours,
         )
 
-    def _evidence(self, facts: ProcedureFacts, code: str) -> tuple[Evidence, ...]:
-        """The findings behind the facts that define this code, most telling first, one per wording."""
+    def _evidence(self, facts: ProcedureFacts, code: str, cache: dict) -> tuple[Evidence, ...]:
+        """The findings behind the facts that define this code, most telling first, one per wording.
+
+        `cache` (one per note) holds each fact's candidate evidence, shared by the ranked codes."""
         features = self.profile.get(code).features
         names = ["esophagectomy"] + [f for f, wanted in features.items() if wanted not in ("any", "none")]
         names += ["robotic", "converted", "diversion"]
-        chosen: list[Finding] = []
+        chosen: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
         for name in names:
-            for f in facts.evidence(name)[:3]:
-                key = (f.label, f.text.lower())
+            candidates = cache.get(name)
+            if candidates is None:
+                candidates = cache[name] = [((f.label, f.text.lower()), Evidence.from_finding(f))
+                                            for f in facts.evidence(name)[:3]]
+            for key, evidence in candidates:
                 if key not in seen:
                     seen.add(key)
-                    chosen.append(f)
-        return tuple(Evidence.from_finding(f) for f in chosen)
+                    chosen.append(evidence)
+        return tuple(chosen)
 
     def _addons(self, facts: ProcedureFacts) -> tuple[CodeScore, ...]:
         out = []

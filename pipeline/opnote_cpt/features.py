@@ -60,15 +60,21 @@ def _note_value(facts: ProcedureFacts, feature: str) -> str:
     return value
 
 
-def profile_match(facts: ProcedureFacts, features: dict) -> float:
-    """Share of a code's distinguishing features that the note supports (unknown counts half)."""
+def note_values(facts: ProcedureFacts) -> dict[str, str]:
+    """The note's value of every profile feature, as `profile_match` compares them."""
+    return {feature: _note_value(facts, feature) for feature in FEATURES}
+
+
+def profile_match(values: dict[str, str], features: dict) -> float:
+    """Share of a code's distinguishing features that the note supports (unknown counts half);
+    `values` is `note_values(facts)`."""
     total, score = 0, 0.0
     for feature in FEATURES:
         wanted = features[feature]
         if wanted == "any":
             continue
         total += 1
-        got = _note_value(facts, feature)
+        got = values[feature]
         if got == "unknown":
             score += 0.5
         elif got == wanted:
@@ -128,7 +134,8 @@ class FeatureSchema:
         for (label, concept) in facts.hedged_counts:
             if label != "ANATOMY":
                 put(f"hedged:{label}:{concept}")
-        matches = {c.code: profile_match(facts, c.features) for c in self.profile.primary}
+        values = note_values(facts)
+        matches = {c.code: profile_match(values, c.features) for c in self.profile.primary}
         best = max(matches.values())
         for code, m in matches.items():
             put(f"match:{code}", m)
