@@ -1,6 +1,6 @@
 """Throughput benchmark: prints ratios, asserts nothing (speed targets are not tests).
 
-    python benchmarks/throughput.py [--repeat 4] [--realnotes ../shared/realnotes]
+    python benchmarks/throughput.py [--repeat 3] [--rounds 3] [--realnotes ../shared/realnotes] [--spark]
 
 Measures, on the same notes (corpus notes + the real MTSamples notes):
  1. spaCy's blank English tokenizer alone (the ceiling),
@@ -38,9 +38,22 @@ def rate(fn, texts, words) -> tuple[float, float]:
     return words / seconds, len(texts) / seconds
 
 
+def best_rates(fns: dict, texts, words, rounds: int) -> dict:
+    """Best of `rounds` passes for each function, the passes taken in turn: this machine's speed
+    drifts by more than a third within minutes, so a ratio needs both sides measured together."""
+    best: dict = {}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            wps, nps = rate(fn, texts, words)
+            if name not in best or wps > best[name][0]:
+                best[name] = (wps, nps)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=2, help="passes over the notes for the batch runs")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the notes for the batch runs")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating passes of the tokenizer and end to end")
     parser.add_argument("--realnotes", default=str(REPO.parent / "shared" / "realnotes"))
     parser.add_argument("--spark", action="store_true", help="also time spark-suggest in local[2] mode")
     args = parser.parse_args()
@@ -65,7 +78,6 @@ def main() -> None:
     # vocabulary (spaCy computes a word's lexical attributes the first time it sees the word).
     blank = spacy.blank("en")
     [blank.make_doc(t) for t in texts]
-    tok_wps, tok_nps = rate(lambda ts: [blank.make_doc(t) for t in ts], texts, words)
 
     default = medspacy.load()
     default.get_pipe("medspacy_target_matcher").add(load_target_rules(default))
@@ -73,25 +85,36 @@ def main() -> None:
 
     engine = Engine()
     list(engine.suggest_many([(str(i), t) for i, t in enumerate(texts)]))  # warm-up
-    e2e_wps, e2e_nps = rate(lambda ts: list(engine.suggest_many([(str(i), t) for i, t in enumerate(ts)])), texts, words)
+    best = best_rates({
+        "tokenizer": lambda ts: [blank.make_doc(t) for t in ts],
+        "e2e": lambda ts: list(engine.suggest_many([(str(i), t) for i, t in enumerate(ts)])),
+    }, texts, words, args.rounds)
+    (tok_wps, tok_nps), (e2e_wps, e2e_nps) = best["tokenizer"], best["e2e"]
 
-    # batch CLI path, one and two processes, on the notes repeated
+    # batch CLI path, one and two processes: once over the notes, and over the notes repeated.
+    # The difference between the two runs is the steady rate, without start-up (import, model
+    # load), which a nightly batch of thousands of notes pays once.
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "notes.jsonl"
-        with source.open("w", encoding="utf-8") as handle:
-            for r in range(args.repeat):
-                for i, t in enumerate(texts):
-                    handle.write(json.dumps({"id": f"{r}-{i}", "text": t}) + "\n")
+        sources = {}
+        for passes in sorted({1, args.repeat}):
+            sources[passes] = Path(tmp) / f"notes{passes}.jsonl"
+            with sources[passes].open("w", encoding="utf-8") as handle:
+                for r in range(passes):
+                    for i, t in enumerate(texts):
+                        handle.write(json.dumps({"id": f"{r}-{i}", "text": t}) + "\n")
+        source = sources[args.repeat]
         n_batch = len(texts) * args.repeat
-        batch = {}
+        batch, once = {}, {}
         for jobs in (1, 2):
-            out = Path(tmp) / f"out{jobs}.jsonl"
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "opnote_cpt", "suggest", str(source), "-o", str(out),
-                            "--jobs", str(jobs), "--quiet"], check=True)
-            batch[jobs] = time.perf_counter() - start
+            for passes, timing in ((args.repeat, batch), (1, once)) * 2:  # best of two runs each
+                out = Path(tmp) / f"out{jobs}-{passes}.jsonl"
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "opnote_cpt", "suggest", str(sources[passes]), "-o", str(out),
+                                "--jobs", str(jobs), "--quiet", "--force"], check=True)
+                timing[jobs] = min(timing.get(jobs, float("inf")), time.perf_counter() - start)
             peak_children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        same = (Path(tmp) / "out1.jsonl").read_bytes() == (Path(tmp) / "out2.jsonl").read_bytes()
+        same = (Path(tmp) / f"out1-{args.repeat}.jsonl").read_bytes() == (Path(tmp) / f"out2-{args.repeat}.jsonl").read_bytes()
+        steady = {jobs: (n_batch - len(texts)) / (batch[jobs] - once[jobs]) for jobs in (1, 2)} if args.repeat > 1 else None
         spark_seconds = None
         if args.spark:
             import pyarrow as pa
@@ -131,6 +154,13 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "import opnote_cpt; opnote_cpt.suggest('Ivor Lewis esophagectomy.')"],
                        check=True)
         cold.append(time.perf_counter() - start)
+    # The floor under it: importing spaCy and scikit-learn's LogisticRegression (which skops must
+    # rebuild the model from), nothing of ours.
+    floor = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import spacy, sklearn.linear_model"], check=True)
+        floor.append(time.perf_counter() - start)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print()
@@ -147,10 +177,14 @@ def main() -> None:
     print()
     print(f"ratio 3/1 (end to end / tokenizer):        {e2e_wps / tok_wps:.2f}x   (target >= 0.5x)")
     print(f"ratio 3/2 (end to end / default medspaCy): {e2e_wps / med_wps:.1f}x   (target >= 10x)")
-    print(f"--jobs 2 / --jobs 1:                       {batch[1] / batch[2]:.2f}x   (target >= 1.7x on 2 cores)"
+    print(f"--jobs 2 / --jobs 1, with start-up:        {batch[1] / batch[2]:.2f}x   (target >= 1.7x on 2 cores)"
           f"; identical output: {same}")
+    if steady:
+        print(f"--jobs 2 / --jobs 1, steady (start-up out): {steady[2] / steady[1]:.2f}x   "
+              f"({steady[1]:.1f} and {steady[2]:.1f} notes/s: runs of {n_batch} minus runs of {len(texts)} notes)")
     print(f"suggest() on a {n}-word note: p50 {p50:.1f} ms, p99 {p99:.1f} ms   (target p99 < 20 ms)")
     print(f"cold start (import + model load + first note): {min(cold):.2f} s best of 3   (target < 3 s)")
+    print(f"  of which not ours: python -c 'import spacy, sklearn.linear_model': {min(floor):.2f} s best of 3")
     print(f"peak memory: this process {peak_mb:.0f} MB, largest child {peak_children_mb:.0f} MB   (target < 500 MB)")
     print(f"cores: {os.cpu_count()}")
 

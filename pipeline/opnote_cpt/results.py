@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .extraction import Finding
+if TYPE_CHECKING:  # results are plain data: importing them must not load spaCy and medspaCy
+    from .extraction import Finding
 
 
 @dataclass(frozen=True)
