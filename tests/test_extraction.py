@@ -132,15 +132,17 @@ def test_relation_rules_round_trip_to_disk(tmp_path, engine):
     assert content(RelationResolver(engine.nlp).from_disk(tmp_path)) == content(resolver)
 
 
-def test_multiprocess_pipe_matches_single_process():
+def test_multiprocess_and_staged_batches_match_single_process():
     from conftest import CORPUS
-    from opnote_cpt.extraction import build_nlp, findings_from_doc
+    from opnote_cpt.extraction import build_nlp, findings_from_doc, process_batch
 
     nlp = build_nlp()
     texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "notes" / "set7").glob("*.txt"))[:12]]
     single = [findings_from_doc(d) for d in nlp.pipe(texts)]
     multi = [findings_from_doc(d) for d in nlp.pipe(texts, n_process=2, batch_size=3)]
     assert multi == single
+    staged = [findings_from_doc(d) for d in process_batch(nlp, texts)]  # the engine's batch path
+    assert staged == single and sum(map(len, single)) > 100
 
 
 def test_exact_word_rule_is_case_sensitive(engine, extract):

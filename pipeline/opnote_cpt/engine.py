@@ -18,7 +18,7 @@ import numpy
 import skops.io  # noqa: F401  isort: skip
 
 from .errors import InputError, ModelError
-from .extraction import Finding, build_nlp, findings_from_doc
+from .extraction import Finding, build_nlp, findings_from_doc, process_batch
 from .facts import ProcedureFacts, derive_facts
 from .features import FeatureSchema, rule_concepts
 from .linear import class_probabilities
@@ -231,7 +231,7 @@ class Engine:
                 results[i] = Suggestion.failed(note_id, str(exc))
         try:
             with self._lock:
-                docs = list(self.nlp.pipe(prepare(texts[i]) for i in good))
+                docs = process_batch(self.nlp, [prepare(texts[i]) for i in good])
             findings = [_with_original_text(findings_from_doc(doc), texts[i]) for i, doc in zip(good, docs)]
             scored = self.score_many(findings, note_ids=[batch[i][0] for i in good], top_k=top_k)
             for i, suggestion in zip(good, scored):
