@@ -24,6 +24,9 @@ from .anchors import AnchoredWindows
 
 
 class SentenceContext(ConText):
+    _windows: AnchoredWindows | None = None
+    _windows_for: int | None = None  # the rule count the windows were built for
+
     def __call__(self, doc: Doc, targets: str | None = None) -> Doc:
         if targets is not None or self.input_span_type != "group" or self.max_scope is not None:
             return super().__call__(doc, targets)  # window scopes can leave the sentence
@@ -80,7 +83,7 @@ class SentenceContext(ConText):
         matches = []
         if len(token_matcher):
             rules = self.rules
-            if getattr(self, "_windows_for", None) != len(rules):  # rules can be added after start
+            if self._windows_for != len(rules):  # rules can be added after the component is built
                 self._windows = AnchoredWindows(self.nlp.vocab, [r.pattern for r in rules if r.pattern is not None])
                 self._windows_for = len(rules)
             for start, end in self._windows(doc):
@@ -88,7 +91,6 @@ class SentenceContext(ConText):
         matches += matcher._MedspacyMatcher__phrase_matcher(doc)
         matches += matcher._MedspacyMatcher__regex_matcher(doc)
         return prune_overlapping_matches(matches) if matcher._prune else matches
-
 
 
 @Language.factory(

@@ -57,7 +57,7 @@ class ExactWordTargetMatcher(TargetMatcher):
         hits = numpy.flatnonzero(found)
         if not hits.size:
             return doc
-        group = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else []
+        group = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
         taken = numpy.zeros(len(doc), dtype=bool)
         for span in group:
             taken[span.start:span.end] = True
@@ -72,7 +72,7 @@ class ExactWordTargetMatcher(TargetMatcher):
                 setattr(span._, attribute, value)
             new.append(span)
         if new:
-            doc.spans[self.span_group_name] = list(group) + new
+            doc.spans[self.span_group_name] = group + new
         return doc
 
 
