@@ -96,10 +96,10 @@ class RelationResolver:
         arrays = doc.to_array([NORM, SENT_START])
         norms = arrays[:, 0].tolist()
         sent_ids = numpy.cumsum(arrays[:, 1].astype("int64") == 1).tolist()
-        rules = span_extension_values(doc)
+        values = span_extension_values(doc)
         kept = []
         for span in spans:
-            anchor = (span.label_, rules[("target_rule", span.start_char, span.end_char)].metadata["concept"])
+            anchor = (span.label_, values[("target_rule", span.start_char, span.end_char)].metadata["concept"])
             if anchor not in self._by_anchor and anchor not in self.otherwise:
                 kept.append(span)
                 continue
