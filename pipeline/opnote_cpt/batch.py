@@ -14,11 +14,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .errors import InputError
 from .io.readers import NoteRecord, check_inputs, count_notes, iter_notes
-from .io.writers import OUTPUT_SUFFIXES, open_writer, read_done_ids
+from .io.writers import OUTPUT_SUFFIXES, line_encoder, open_writer, read_done_ids
 from .results import Suggestion
 
 CHUNK = 16  # notes per task sent to a worker
@@ -35,7 +35,7 @@ class BatchSummary:
     seconds: float = 0.0
     error_kinds: dict = field(default_factory=dict)
 
-    def count(self, result: Suggestion) -> None:
+    def count(self, result: "Outcome") -> None:
         if result.error:
             self.errors += 1
             kind = result.error.split(":", 1)[0]
@@ -59,6 +59,21 @@ class BatchSummary:
         return out
 
 
+class Outcome(NamedTuple):
+    """One note's result as it travels back from a worker: what the summary counts, and the row,
+    already encoded as its output line for JSONL and CSV (the parent then only writes strings)."""
+
+    error: str | None
+    out_of_profile: bool
+    needs_review: bool
+    row: dict | str
+
+
+def _outcome(result: Suggestion, encode) -> Outcome:
+    row = result.to_dict()
+    return Outcome(result.error, result.out_of_profile, result.needs_review, encode(row) if encode else row)
+
+
 # -- worker side ------------------------------------------------------------------------------
 def _init_worker(model_dir: str | None) -> None:
     from .engine import engine_for
@@ -66,10 +81,11 @@ def _init_worker(model_dir: str | None) -> None:
     engine_for(model_dir)  # load once per process, before the first task
 
 
-def _work(chunk: list[tuple[str, str]], top_k: int, model_dir: str | None) -> list[dict]:
+def _work(chunk: list[tuple[str, str]], top_k: int, model_dir: str | None, encode) -> list[Outcome]:
     from .engine import engine_for
 
-    return [r.to_dict() for r in engine_for(model_dir).suggest_many(chunk, top_k=top_k, batch_size=len(chunk))]
+    results = engine_for(model_dir).suggest_many(chunk, top_k=top_k, batch_size=len(chunk))
+    return [_outcome(r, encode) for r in results]
 
 
 # -- driver side ------------------------------------------------------------------------------
@@ -84,16 +100,18 @@ def _chunks(records: Iterator[NoteRecord], size: int) -> Iterator[list[NoteRecor
         yield chunk
 
 
-def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: int, model_dir) -> Iterator[dict]:
+def _results_in_order(
+    chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: int, model_dir, encode
+) -> Iterator[Outcome]:
     """Results for every record, in input order; error records are answered without the engine."""
 
     def todo(chunk: list[NoteRecord]) -> list[tuple[str, str]]:
         return [(r.id, r.text) for r in chunk if r.error is None]
 
-    def merge(chunk, done: list[dict]) -> Iterator[dict]:
+    def merge(chunk, done: list[Outcome]) -> Iterator[Outcome]:
         it = iter(done)
         for r in chunk:
-            yield Suggestion.failed(r.id, r.error).to_dict() if r.error else next(it)
+            yield _outcome(Suggestion.failed(r.id, r.error), encode) if r.error else next(it)
 
     first = next(chunks, None)
     if first is None:
@@ -103,7 +121,7 @@ def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: i
     if jobs <= 1 or second is None:
         # Small inputs and --jobs 1 run in this process: no worker start-up cost.
         for chunk in chunks:
-            yield from merge(chunk, _work(todo(chunk), top_k, model_dir))
+            yield from merge(chunk, _work(todo(chunk), top_k, model_dir, encode))
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
@@ -116,7 +134,7 @@ def _results_in_order(chunks: Iterator[list[NoteRecord]], *, jobs: int, top_k: i
     with context.Pool(jobs, initializer=_init_worker, initargs=(model_dir,)) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append((chunk, pool.apply_async(_work, (todo(chunk), top_k, model_dir))))
+            pending.append((chunk, pool.apply_async(_work, (todo(chunk), top_k, model_dir, encode))))
             if len(pending) >= jobs * 4:  # bounded: memory does not grow with the input
                 done_chunk, future = pending.popleft()
                 yield from merge(done_chunk, future.get())
@@ -194,16 +212,16 @@ def run_batch(
             yield record
 
     writer = open_writer(out_path, append=resume and out_path.exists()) if out_path else None
+    encode = None if on_result else line_encoder(out_path)  # on_result needs the rows as dicts
     try:
         count = 0
-        for row in _results_in_order(_chunks(records(), CHUNK), jobs=jobs, top_k=top_k,
-                                     model_dir=str(model_dir) if model_dir else None):
+        for outcome in _results_in_order(_chunks(records(), CHUNK), jobs=jobs, top_k=top_k,
+                                         model_dir=str(model_dir) if model_dir else None, encode=encode):
             if writer:
-                writer.write(row)
+                writer.write_line(outcome.row) if encode else writer.write(outcome.row)
             if on_result:
-                on_result(row)
-            summary.count(Suggestion(id=row["id"], out_of_profile=row["out_of_profile"],
-                                     needs_review=row["needs_review"], error=row["error"]))
+                on_result(outcome.row)
+            summary.count(outcome)
             count += 1
             meter.update(count)
     except BaseException:

@@ -22,12 +22,38 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def jsonl_line(row: dict) -> str:
+    return _dump(row) + "\n"
+
+
+def csv_line(row: dict) -> str:
+    """Nested fields (codes, addons, reasons) are JSON strings in their cells."""
+    cells = []
+    for column in CSV_COLUMNS:
+        value = row[column]
+        cells.append(_dump(value) if isinstance(value, (list, dict)) else ("" if value is None else value))
+    buffer = _io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def line_encoder(path: Path | None):
+    """The function that turns a result row into its output line, for line formats (JSONL, CSV).
+
+    The batch workers encode their own rows with it, so the parent process only writes strings."""
+    suffix = path.suffix.lower() if path else None
+    return {".jsonl": jsonl_line, ".csv": csv_line}.get(suffix)
+
+
 class JsonlWriter:
     def __init__(self, path: Path, append: bool):
         self.handle = path.open("a" if append else "w", encoding="utf-8")
 
     def write(self, row: dict) -> None:
-        self.handle.write(_dump(row) + "\n")
+        self.write_line(jsonl_line(row))
+
+    def write_line(self, line: str) -> None:
+        self.handle.write(line)
         self.handle.flush()
 
     def close(self) -> None:
@@ -37,26 +63,20 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    """Nested fields (codes, addons, reasons) are JSON strings in their cells."""
-
     def __init__(self, path: Path, append: bool):
         new = not append or not path.exists() or path.stat().st_size == 0
         self.handle = path.open("a" if append else "w", encoding="utf-8", newline="")
         if new:
-            self._emit(CSV_COLUMNS)
-
-    def _emit(self, cells: list) -> None:
-        buffer = _io.StringIO()
-        csv.writer(buffer).writerow(cells)
-        self.handle.write(buffer.getvalue())
-        self.handle.flush()
+            buffer = _io.StringIO()
+            csv.writer(buffer).writerow(CSV_COLUMNS)
+            self.write_line(buffer.getvalue())
 
     def write(self, row: dict) -> None:
-        cells = []
-        for column in CSV_COLUMNS:
-            value = row[column]
-            cells.append(_dump(value) if isinstance(value, (list, dict)) else ("" if value is None else value))
-        self._emit(cells)
+        self.write_line(csv_line(row))
+
+    def write_line(self, line: str) -> None:
+        self.handle.write(line)
+        self.handle.flush()
 
     def close(self) -> None:
         self.handle.close()
