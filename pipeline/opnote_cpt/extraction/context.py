@@ -18,9 +18,9 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from medspacy.common.util import prune_overlapping_matches
-
 from .anchors import AnchoredWindows
+from .matching import prune_longest
+from .span_cache import read_spans
 
 
 class SentenceContext(ConText):
@@ -33,7 +33,7 @@ class SentenceContext(ConText):
         matcher = self._ConText__matcher  # medspaCy keeps its matcher name-mangled
         strings = self.nlp.vocab.strings
         graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
-        graph.targets = targets = list(doc.spans[self.span_group_name])  # a SpanGroup makes new Spans per pass
+        graph.targets = targets = read_spans(doc, self.span_group_name)
         sentence = numpy.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
         graph.modifiers = modifiers = [
             ConTextModifier(matcher.rule_map[strings[match_id]], start, end, doc, max_scope=None)
@@ -76,8 +76,8 @@ class SentenceContext(ConText):
         return doc
 
     def _modifier_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """What medspaCy's matcher finds: its three matchers in its order, then its pruning; the
-        token patterns are read only in their anchored windows."""
+        """What medspaCy's matcher finds: its three matchers in its order, then its pruning (done by
+        `prune_longest`); the token patterns are read only in their anchored windows."""
         matcher = self._ConText__matcher
         token_matcher = matcher._MedspacyMatcher__matcher
         matches = []
@@ -90,7 +90,7 @@ class SentenceContext(ConText):
                 matches += [(match_id, s + start, e + start) for match_id, s, e in token_matcher(doc[start:end])]
         matches += matcher._MedspacyMatcher__phrase_matcher(doc)
         matches += matcher._MedspacyMatcher__regex_matcher(doc)
-        return prune_overlapping_matches(matches) if matcher._prune else matches
+        return prune_longest(matches) if matcher._prune else matches
 
 
 @Language.factory(

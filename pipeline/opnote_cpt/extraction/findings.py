@@ -10,7 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .nlp_constants import FINDINGS_GROUP, TEXT_KEY
+from .span_cache import drop_cache, read_spans
 from .span_values import span_extension_values
+from .tokenizer import doc_text
 
 # Header fields (diagnoses, indications, the procedure list, staff and EBL lines) end at the first
 # blank line after their text: dictated notes often go on with the narrative without a header.
@@ -54,12 +56,13 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
 
 
 def _compute_findings(doc: Doc) -> list[dict]:
-    spans = sorted(doc.spans.get(FINDINGS_GROUP, ()), key=lambda s: (s.start, s.end))
+    spans = sorted(read_spans(doc, FINDINGS_GROUP), key=lambda s: (s.start, s.end))
     if not spans:
         return []
     section_starts, section_names, section_ends = _section_bounds(doc)
     sent_starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()  # no Span objects needed
     values = span_extension_values(doc)
+    text = doc_text(doc)  # a slice of it is span.text, without a Token per word
     found = []
     for span in spans:
         start, end = span.start_char, span.end_char
@@ -71,7 +74,7 @@ def _compute_findings(doc: Doc) -> list[dict]:
             dict(
                 label=span.label_,
                 concept=values[("target_rule", start, end)].metadata["concept"],
-                text=span.text,
+                text=text[start:end],
                 start=start,
                 end=end,
                 section=section,
@@ -117,6 +120,7 @@ def collect_findings(doc: Doc) -> Doc:
     for key in [k for k in doc.user_data if isinstance(k, tuple) and len(k) > 1 and k[1] in _TRANSIENT]:
         del doc.user_data[key]
     doc.user_data.pop(TEXT_KEY, None)  # the text is the caller's; do not carry a copy in the Doc
+    drop_cache(doc)
     return doc
 
 

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from ..errors import RuleFileError
 from ..jsonl_rules import bundled_path, read_jsonl_records
 from .nlp_constants import FINDINGS_GROUP
+from .span_cache import read_spans, write_spans
 from .span_values import span_extension_values
 
 RULE_KEYS = {"label", "concept"}
@@ -90,7 +91,7 @@ class RelationResolver:
                 self._targets[outcome] = TargetRule(outcome, label, metadata={"concept": concept, "source": "relations"})
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(FINDINGS_GROUP, ()))
+        spans = read_spans(doc, FINDINGS_GROUP)
         if not spans:
             return doc
         arrays = doc.to_array([NORM, SENT_START])
@@ -119,7 +120,7 @@ class RelationResolver:
                 new = Span(doc, lo, hi, label=target.category)
                 new._.target_rule = target
                 kept.append(new)
-        doc.spans[FINDINGS_GROUP] = kept
+        write_spans(doc, FINDINGS_GROUP, kept)
         return doc
 
     def to_disk(self, path, exclude=()) -> None:

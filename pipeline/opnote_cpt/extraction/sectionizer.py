@@ -2,18 +2,20 @@
 
 medspaCy sets `token._.section` on every token of the note (about 0.6 ms a note here); we only
 read `doc._.sections`, so this subclass keeps medspaCy's rules, matcher and Section objects and
-skips that loop.
+skips that loop. Its matches are pruned by `matching.py`.
 """
 from medspacy.section_detection import Sectionizer
 from medspacy.section_detection.section import Section
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .matching import medspacy_matches
+
 
 class LeanSectionizer(Sectionizer):
     def __call__(self, doc: Doc) -> Doc:
         matcher = self._Sectionizer__matcher  # medspaCy keeps its matcher name-mangled
-        matches = matcher(doc)
+        matches = medspacy_matches(matcher, doc)
         if self.require_start_line:
             matches = self.filter_start_lines(doc, matches)
         sections = []

@@ -4,8 +4,8 @@ A rule whose pattern is a single case-sensitive word ([{"ORTH": "THE"}]: the abb
 transhiatal esophagectomy, not the article) cannot be a NORM phrase, and spaCy's token Matcher
 builds a Python Token for every token of the note to match it: as costly as tokenizing the note
 again. Here such rules are a table from ORTH value to rule, matched with one vectorised lookup;
-every other rule goes through medspaCy's matcher as before. A one-word match yields to any other
-match over its word, as medspaCy's longest-match pruning would have it.
+every other rule goes through medspaCy's matchers as before (pruned by `matching.py`). A one-word
+match yields to any other match over its word, as medspaCy's longest-match pruning would have it.
 """
 
 from typing import Iterable
@@ -15,6 +15,9 @@ from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from .matching import medspacy_matches
+from .span_cache import read_spans, write_spans
 
 
 def exact_word(rule: TargetRule) -> str | None:
@@ -47,33 +50,41 @@ class ExactWordTargetMatcher(TargetMatcher):
         super().add(others)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = super().__call__(doc)
-        if not self._exact or self.result_type != "group" or not len(doc):
-            return doc
+        if self.result_type != "group":
+            return super().__call__(doc)
+        # medspaCy's own steps for a span group, with the linear pruning of matching.py
+        matcher = self._TargetMatcher__matcher  # medspaCy keeps its matcher name-mangled
+        rule_map, strings = matcher.rule_map, self.nlp.vocab.strings
+        name = self.span_group_name
+        group = read_spans(doc, name)
+        for rule_id, start, end in medspacy_matches(matcher, doc):
+            group.append(self._span(doc, start, end, rule_map[strings[rule_id]]))
+        if self._exact and len(doc):
+            group += self._exact_word_spans(doc, group)
+        write_spans(doc, name, group)
+        return doc
+
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, rule: TargetRule) -> Span:
+        span = Span(doc, start, end, label=rule.category)
+        underscore = span._
+        underscore.target_rule = rule
+        for attribute, value in (rule.attributes or {}).items():
+            setattr(underscore, attribute, value)
+        return span
+
+    def _exact_word_spans(self, doc: Doc, group: list[Span]) -> list[Span]:
         orth = doc.to_array(ORTH)
         found = numpy.zeros(len(doc), dtype=bool)
         for key in self._exact:  # a handful of words: a comparison each beats numpy.isin's set-up
             found |= orth == key
         hits = numpy.flatnonzero(found)
         if not hits.size:
-            return doc
-        group = list(doc.spans[self.span_group_name]) if self.span_group_name in doc.spans else []
+            return []
         taken = numpy.zeros(len(doc), dtype=bool)
         for span in group:
             taken[span.start:span.end] = True
-        new = []
-        for i in hits.tolist():
-            if taken[i]:
-                continue
-            rule = self._exact[int(orth[i])]
-            span = Span(doc, i, i + 1, label=rule.category)
-            span._.target_rule = rule
-            for attribute, value in (rule.attributes or {}).items():
-                setattr(span._, attribute, value)
-            new.append(span)
-        if new:
-            doc.spans[self.span_group_name] = group + new
-        return doc
+        return [self._span(doc, i, i + 1, self._exact[int(orth[i])]) for i in hits.tolist() if not taken[i]]
 
 
 @Language.factory(
