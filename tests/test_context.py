@@ -53,3 +53,28 @@ def test_anchored_windows_find_every_token_pattern_match():
     assert windows(nlp("Nothing to see here.")) == []
     unbounded = AnchoredWindows(nlp.vocab, [[{"LOWER": "in"}, {"IS_DIGIT": True, "OP": "+"}]])
     assert unbounded(doc) == [(0, len(doc))]
+
+
+def test_sentence_scope_equals_medspacy_modifier_scope(engine):
+    from medspacy.context import ConTextRule
+    from medspacy.context.context_modifier import ConTextModifier
+
+    from opnote_cpt.extraction.context import sentence_scope
+    from opnote_cpt.textprep import prepare
+
+    rules = [ConTextRule("x", "NEGATED_EXISTENCE", direction=d, max_scope=m)
+             for d in ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO") for m in (None, 1, 3, 8)]
+    paths = sorted((CORPUS / "notes").glob("*/*.txt"))[::40]
+    compared = 0
+    for path in paths:
+        doc = engine.nlp.make_doc(prepare(path.read_text(encoding="utf-8")))
+        engine.nlp.get_pipe("opnote_sentences")(doc)
+        for sent in doc.sents:
+            for start in range(sent.start, sent.end, 3):
+                end = min(start + 2, sent.end)
+                for rule in rules:
+                    theirs = ConTextModifier(rule, start, end, doc)
+                    assert sentence_scope(rule, start, end, sent.start, sent.end) == \
+                        (theirs._scope_start, theirs._scope_end), (path.name, start, rule.direction, rule.max_scope)
+                    compared += 1
+    assert compared > 20_000

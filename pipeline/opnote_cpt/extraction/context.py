@@ -34,11 +34,22 @@ class SentenceContext(ConText):
         strings = self.nlp.vocab.strings
         graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
         graph.targets = targets = read_spans(doc, self.span_group_name)
-        sentence = numpy.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
-        graph.modifiers = modifiers = [
-            ConTextModifier(matcher.rule_map[strings[match_id]], start, end, doc, max_scope=None)
-            for match_id, start, end in self._modifier_matches(doc)
-        ]
+        starts = doc.to_array(SENT_START) == 1 if len(doc) else numpy.zeros(0, dtype=bool)
+        sentence = numpy.cumsum(starts).tolist()
+        rule_map = matcher.rule_map
+        if len(doc) and starts[0]:
+            bounds = numpy.flatnonzero(starts).tolist() + [len(doc)]  # sentence k: bounds[k - 1] to bounds[k]
+            graph.modifiers = modifiers = []
+            for match_id, start, end in self._modifier_matches(doc):
+                rule, k = rule_map[strings[match_id]], sentence[start]
+                scope_start, scope_end = sentence_scope(rule, start, end, bounds[k - 1], bounds[k])
+                modifiers.append(ConTextModifier(rule, start, end, doc, scope_start=scope_start,
+                                                 scope_end=scope_end, max_scope=None))
+        else:  # no sentences set: medspaCy's modifier reports it
+            graph.modifiers = modifiers = [
+                ConTextModifier(rule_map[strings[match_id]], start, end, doc, max_scope=None)
+                for match_id, start, end in self._modifier_matches(doc)
+            ]
         spans = [(m._start, m._end) for m in modifiers] + [(t.start, t.end) for t in targets]
         if any(sentence[start] != sentence[end - 1] for start, end in spans if end > start):
             sentence = [0] * len(doc)  # something spans two sentences: compare all pairs
@@ -91,6 +102,28 @@ class SentenceContext(ConText):
         matches += matcher._MedspacyMatcher__phrase_matcher(doc)
         matches += matcher._MedspacyMatcher__regex_matcher(doc)
         return prune_longest(matches) if matcher._prune else matches
+
+
+def sentence_scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
+    """A modifier's scope as medspaCy's ConTextModifier sets it from its sentence (`__set_scope`,
+    without a window): the sentence on the rule's side of the modifier, cut to the rule's
+    max_scope. Given here from the sentence bounds, it spares medspaCy a sentence Span per match."""
+    max_scope, direction = rule.max_scope, rule.direction.lower()
+    if direction == "forward":
+        scope_start, scope_end = end, sent_end
+        if max_scope is not None and scope_end - scope_start > max_scope:
+            scope_end = end + max_scope
+    elif direction == "backward":
+        scope_start, scope_end = sent_start, start
+        if max_scope is not None and scope_end - scope_start > max_scope:
+            scope_start = start - max_scope
+    else:  # bidirectional, and medspaCy's other directions (terminate, pseudo)
+        scope_start, scope_end = sent_start, sent_end
+        if max_scope is not None and start - scope_start > max_scope:
+            scope_start = start - max_scope
+        if max_scope is not None and scope_end - end > max_scope:
+            scope_end = end + max_scope
+    return scope_start, scope_end
 
 
 @Language.factory(
