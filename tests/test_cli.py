@@ -137,3 +137,22 @@ def test_output_folder_is_created_and_unwritable_output_is_a_clear_error(tmp_pat
     blocker.write_text("x")
     assert main(["suggest", str(DEMO / "lap-nissen.txt"), "-o", str(blocker / "out.jsonl"), "--quiet"]) == 2
     assert "opnote-cpt:" in capsys.readouterr().err
+
+
+def test_worker_encoded_lines_equal_the_writers_rows(tmp_path):
+    """With -o alone the workers encode the output lines; with a callback the rows come back as
+    dicts and the writer encodes them: both files must be the same, in JSONL and CSV."""
+    from conftest import CORPUS
+    from opnote_cpt.batch import run_batch
+
+    folder = CORPUS / "notes" / "set7"
+    for suffix in (".jsonl", ".csv"):
+        encoded, rows_out = tmp_path / f"encoded{suffix}", tmp_path / f"rows{suffix}"
+        rows = []
+        first = run_batch([folder], encoded, jobs=2, progress=False)
+        second = run_batch([folder], rows_out, jobs=1, progress=False, on_result=rows.append)
+        assert encoded.read_bytes() == rows_out.read_bytes()
+        assert len(rows) == first.read == second.read > 50
+        assert (first.suggested, first.out_of_profile, first.needs_review, first.errors) == \
+            (second.suggested, second.out_of_profile, second.needs_review, second.errors)
+        assert first.suggested > 0 and first.out_of_profile > 0 and first.errors > 0  # labels file
