@@ -3,8 +3,9 @@
 Every Span that spaCy 3.7 hands out of a SpanGroup is built through `Span.__init__`, which makes
 three Token objects to compute offsets the group already holds (`Span.cinit`, span.pxd). Our
 components each read the whole group, so the Span objects are kept with the group they were
-written to and reused while that group is still the Doc's and has as many spans. Anything that
-replaces the group, or adds or removes spans, makes the next read build them afresh.
+written to and reused while that group is still the Doc's and has as many spans: a component
+that replaces the group, or changes its number of spans, makes the next read build them afresh.
+(One that swaps a span in place would not be seen; the group is written by our components only.)
 """
 from __future__ import annotations
 
