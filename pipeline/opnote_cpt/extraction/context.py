@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .anchors import AnchoredWindows
-from .matching import prune_longest
+from .matching import medspacy_matches
 from .span_cache import read_spans
 
 
@@ -36,20 +36,15 @@ class SentenceContext(ConText):
         graph.targets = targets = read_spans(doc, self.span_group_name)
         starts = doc.to_array(SENT_START) == 1 if len(doc) else numpy.zeros(0, dtype=bool)
         sentence = numpy.cumsum(starts).tolist()
-        rule_map = matcher.rule_map
-        if len(doc) and starts[0]:
-            bounds = numpy.flatnonzero(starts).tolist() + [len(doc)]  # sentence k: bounds[k - 1] to bounds[k]
-            graph.modifiers = modifiers = []
-            for match_id, start, end in self._modifier_matches(doc):
-                rule, k = rule_map[strings[match_id]], sentence[start]
-                scope_start, scope_end = sentence_scope(rule, start, end, bounds[k - 1], bounds[k])
-                modifiers.append(ConTextModifier(rule, start, end, doc, scope_start=scope_start,
-                                                 scope_end=scope_end, max_scope=None))
-        else:  # no sentences set: medspaCy's modifier reports it
-            graph.modifiers = modifiers = [
-                ConTextModifier(rule_map[strings[match_id]], start, end, doc, max_scope=None)
-                for match_id, start, end in self._modifier_matches(doc)
-            ]
+        # sentence k runs from bounds[k - 1] to bounds[k]; with no sentences set, medspaCy's
+        # modifier finds its own scope (and reports the missing sentences)
+        bounds = numpy.flatnonzero(starts).tolist() + [len(doc)] if len(doc) and starts[0] else None
+        graph.modifiers = modifiers = []
+        for match_id, start, end in self._modifier_matches(doc):
+            rule, k = matcher.rule_map[strings[match_id]], sentence[start]
+            scope = sentence_scope(rule, start, end, bounds[k - 1], bounds[k]) if bounds else (None, None)
+            modifiers.append(ConTextModifier(rule, start, end, doc, scope_start=scope[0], scope_end=scope[1],
+                                             max_scope=None))
         spans = [(m._start, m._end) for m in modifiers] + [(t.start, t.end) for t in targets]
         if any(sentence[start] != sentence[end - 1] for start, end in spans if end > start):
             sentence = [0] * len(doc)  # something spans two sentences: compare all pairs
@@ -87,21 +82,19 @@ class SentenceContext(ConText):
         return doc
 
     def _modifier_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """What medspaCy's matcher finds: its three matchers in its order, then its pruning (done by
-        `prune_longest`); the token patterns are read only in their anchored windows."""
+        """What medspaCy's matcher finds (`medspacy_matches`), its token patterns read only in their
+        anchored windows."""
         matcher = self._ConText__matcher
         token_matcher = matcher._MedspacyMatcher__matcher
-        matches = []
+        token_matches = []
         if len(token_matcher):
             rules = self.rules
             if self._windows_for != len(rules):  # rules can be added after the component is built
                 self._windows = AnchoredWindows(self.nlp.vocab, [r.pattern for r in rules if r.pattern is not None])
                 self._windows_for = len(rules)
             for start, end in self._windows(doc):
-                matches += [(match_id, s + start, e + start) for match_id, s, e in token_matcher(doc[start:end])]
-        matches += matcher._MedspacyMatcher__phrase_matcher(doc)
-        matches += matcher._MedspacyMatcher__regex_matcher(doc)
-        return prune_longest(matches) if matcher._prune else matches
+                token_matches += [(match_id, s + start, e + start) for match_id, s, e in token_matcher(doc[start:end])]
+        return medspacy_matches(matcher, doc, token_matches)
 
 
 def sentence_scope(rule, start: int, end: int, sent_start: int, sent_end: int) -> tuple[int, int]:

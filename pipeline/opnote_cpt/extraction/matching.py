@@ -45,12 +45,15 @@ def _start_end(match: Match) -> tuple[int, int]:
     return match[1], match[2]
 
 
-def medspacy_matches(matcher, doc) -> list[Match]:
+def medspacy_matches(matcher, doc, token_matches: list[Match] | None = None) -> list[Match]:
     """What a medspaCy `MedspacyMatcher` returns for `doc`: its token, phrase and regex matchers
-    in its order, then its pruning (done by `prune_longest`)."""
-    token_matcher = matcher._MedspacyMatcher__matcher  # medspaCy keeps its matchers name-mangled
-    # An empty token Matcher finds nothing, but formats and files a warning (W036) on every call.
-    matches = token_matcher(doc) if len(token_matcher) else []
+    in its order, then its pruning (done by `prune_longest`). `token_matches`, when given, stand
+    for the token matcher's (ConText finds them in windows of the Doc)."""
+    if token_matches is None:
+        token_matcher = matcher._MedspacyMatcher__matcher  # medspaCy keeps its matchers name-mangled
+        # An empty token Matcher finds nothing, but formats and files a warning (W036) on every call.
+        token_matches = token_matcher(doc) if len(token_matcher) else []
+    matches = list(token_matches)
     matches += matcher._MedspacyMatcher__phrase_matcher(doc)
     matches += matcher._MedspacyMatcher__regex_matcher(doc)
     return prune_longest(matches) if matcher._prune else matches

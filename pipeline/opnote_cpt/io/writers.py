@@ -32,6 +32,10 @@ def csv_line(row: dict) -> str:
     for column in CSV_COLUMNS:
         value = row[column]
         cells.append(_dump(value) if isinstance(value, (list, dict)) else ("" if value is None else value))
+    return _csv_cells(cells)
+
+
+def _csv_cells(cells: list) -> str:
     buffer = _io.StringIO()
     csv.writer(buffer).writerow(cells)
     return buffer.getvalue()
@@ -67,9 +71,7 @@ class CsvWriter:
         new = not append or not path.exists() or path.stat().st_size == 0
         self.handle = path.open("a" if append else "w", encoding="utf-8", newline="")
         if new:
-            buffer = _io.StringIO()
-            csv.writer(buffer).writerow(CSV_COLUMNS)
-            self.write_line(buffer.getvalue())
+            self.write_line(_csv_cells(CSV_COLUMNS))
 
     def write(self, row: dict) -> None:
         self.write_line(csv_line(row))
